@@ -1,0 +1,132 @@
+//! Timeouts and retries: finite defaults, each bound set, changed or disabled per client.
+
+use std::time::Duration;
+
+use crate::error::BuildError;
+
+/// Time bounds of a call. `None` disables a bound; the defaults are all finite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection (default 10 s).
+    pub connect: Option<Duration>,
+    /// One attempt: sending, waiting for the answer and reading its body (default 30 s).
+    pub attempt: Option<Duration>,
+    /// The whole call including retries, backoff and token exchange (default 60 s).
+    pub total: Option<Duration>,
+    /// A token exchange, retries included (default 20 s).
+    pub token_exchange: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(Duration::from_secs(10)),
+            attempt: Some(Duration::from_secs(30)),
+            total: Some(Duration::from_secs(60)),
+            token_exchange: Some(Duration::from_secs(20)),
+        }
+    }
+}
+
+impl Timeouts {
+    /// No bound at all. Only for callers that enforce their own deadline.
+    pub fn disabled() -> Self {
+        Timeouts { connect: None, attempt: None, total: None, token_exchange: None }
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), BuildError> {
+        for (name, v) in [
+            ("timeouts.connect", self.connect),
+            ("timeouts.attempt", self.attempt),
+            ("timeouts.total", self.total),
+            ("timeouts.token_exchange", self.token_exchange),
+        ] {
+            if v == Some(Duration::ZERO) {
+                return Err(BuildError::new(name, "a zero timeout fails every call; use None to disable the bound"));
+            }
+        }
+        if let (Some(a), Some(t)) = (self.attempt, self.total) {
+            if a > t {
+                return Err(BuildError::new(
+                    "timeouts.attempt",
+                    format!("the attempt timeout ({a:?}) exceeds the total timeout ({t:?})"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How failed calls are retried.
+///
+/// Only transient failures are retried (I/O errors before an answer, timeouts, HTTP 408, 429,
+/// 500, 502, 503, 504), and only on calls the spec marks idempotent, or when the request
+/// never left the machine. Backoff is exponential with full jitter, capped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in total, the first included (default 3; 1 disables retries).
+    pub max_attempts: u32,
+    /// Backoff before the first retry (default 200 ms), doubling each retry.
+    pub initial_backoff: Duration,
+    /// Cap on one backoff (default 5 s).
+    pub max_backoff: Duration,
+    /// Longest `Retry-After` / rate-limit reset the client will sleep for (default 30 s);
+    /// a longer one ends the call with [`crate::Error::RateLimited`].
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn disabled() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), BuildError> {
+        if self.max_attempts == 0 {
+            return Err(BuildError::new("retry.max_attempts", "must be at least 1 (1 disables retries)"));
+        }
+        if self.initial_backoff > self.max_backoff {
+            return Err(BuildError::new("retry.initial_backoff", "must not exceed retry.max_backoff"));
+        }
+        Ok(())
+    }
+}
+
+/// Client-wide settings shared by every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Time bounds.
+    pub timeouts: Timeouts,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Largest response body read, in bytes (default 1 MiB); a longer one is an error.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { timeouts: Timeouts::default(), retry: RetryPolicy::default(), max_body_bytes: 1024 * 1024 }
+    }
+}
+
+impl Config {
+    pub(crate) fn validate(&self) -> Result<(), BuildError> {
+        self.timeouts.validate()?;
+        self.retry.validate()?;
+        if self.max_body_bytes == 0 {
+            return Err(BuildError::new("max_body_bytes", "must be at least 1"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,328 @@
+//! The sans-IO endpoint trait that every spec implements, and the pieces generated code uses
+//! to build an `http::Request` and decode an `http::Response`.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, InvalidInput, ProviderError, TransportError, TransportErrorKind, decode_error};
+use crate::params::{CharRange, ToHeader, ToParam, path_segment, push_query};
+use crate::provider::{Envelope, Provider, SchemeId};
+use crate::secret::RawBody;
+
+/// What a spec says about an endpoint, apart from its fields.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    /// Endpoint name (the spec module's name, e.g. `create_key`).
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template relative to the base URL, e.g. `/user/keys/{key}`.
+    pub path: &'static str,
+    /// Whether a retry after the request was sent is safe.
+    pub idempotent: bool,
+    /// Success statuses.
+    pub success: &'static [u16],
+}
+
+/// An endpoint: a request type that knows how to become an `http::Request` and how to read
+/// its answer. Implemented by `#[endpoint]`; no I/O happens here.
+pub trait Endpoint: Send + Sync + Sized {
+    /// The provider (its client type).
+    type Provider: Provider;
+    /// The decoded success answer.
+    type Response: Send;
+    /// The typed error body of this endpoint.
+    type ErrorBody: DeserializeOwned + fmt::Debug + Send + Sync + 'static;
+    /// Method, path, idempotency, success statuses.
+    const METADATA: Metadata;
+
+    /// The auth scheme to apply (`None`: no auth).
+    fn auth(&self) -> Option<SchemeId>;
+
+    /// Builds the request (without auth) against `base`.
+    fn to_http_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput>;
+
+    /// Decodes a success answer.
+    fn decode_response(headers: &HeaderMap, body: &[u8]) -> Result<Self::Response, DecodeFailure>;
+}
+
+/// A validated base URL (`https://host/prefix`, no trailing slash, no query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    text: String,
+    loopback: bool,
+    https: bool,
+}
+
+impl BaseUrl {
+    /// Parses and checks a base URL.
+    pub fn parse(input: &str) -> Result<Self, crate::error::BuildError> {
+        let bad = |why: &str| crate::error::BuildError::new("base_url", why.to_owned());
+        let url = url::Url::parse(input).map_err(|_| bad("not an absolute URL"))?;
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return Err(bad("only http and https URLs are accepted")),
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("a base URL must not carry a query or fragment"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("a base URL must not carry credentials; configure them on the client"));
+        }
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => return Err(bad("a base URL needs a host")),
+        };
+        let text = url.as_str().trim_end_matches('/').to_owned();
+        Ok(BaseUrl { text, loopback, https })
+    }
+
+    /// The URL text, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the host is a loopback address.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// Whether the scheme is https.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Builds one request; generated code calls it field by field.
+#[derive(Debug)]
+pub struct RequestBuilder {
+    method: Method,
+    uri: String,
+    query: String,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
+impl RequestBuilder {
+    /// Starts a request to `base`.
+    pub fn new(method: Method, base: &BaseUrl) -> Self {
+        let mut uri = String::with_capacity(base.text.len() + 48);
+        uri.push_str(&base.text);
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        RequestBuilder { method, uri, query: String::new(), headers, body: None }
+    }
+
+    /// Appends a literal part of the path template.
+    pub fn path(&mut self, literal: &str) {
+        self.uri.push_str(literal);
+    }
+
+    /// Appends a path parameter as exactly one percent-encoded segment.
+    pub fn path_param<T: ToParam + ?Sized>(
+        &mut self,
+        field: &'static str,
+        value: &T,
+        charset: &[CharRange],
+    ) -> Result<(), InvalidInput> {
+        let v = value.to_param();
+        let seg = path_segment(&v, field, charset)?;
+        self.uri.push_str(&seg);
+        Ok(())
+    }
+
+    /// Adds a query parameter.
+    pub fn query<T: ToParam + ?Sized>(&mut self, name: &str, value: &T) {
+        push_query(&mut self.query, name, &value.to_param());
+    }
+
+    /// Adds a header (the name is a lowercase, valid header name checked by the macro).
+    pub fn header<T: ToHeader + ?Sized>(
+        &mut self,
+        name: &'static str,
+        field: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidInput> {
+        let v = value.to_header(field)?;
+        self.headers.append(HeaderName::from_static(name), v);
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidInput> {
+        let bytes = serde_json::to_vec(body).map_err(|_| InvalidInput::new("body", "could not be serialized as JSON"))?;
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Some(bytes);
+        Ok(())
+    }
+
+    /// Finishes the request.
+    pub fn finish(mut self) -> Result<http::Request<Bytes>, InvalidInput> {
+        if !self.query.is_empty() {
+            self.uri.push('?');
+            self.uri.push_str(&self.query);
+        }
+        let mut req = http::Request::new(self.body.map(Bytes::from).unwrap_or_default());
+        *req.method_mut() = self.method;
+        *req.uri_mut() = http::Uri::try_from(self.uri).map_err(|_| InvalidInput::new("url", "the request URL is not valid"))?;
+        *req.headers_mut() = self.headers;
+        Ok(req)
+    }
+}
+
+/// Why a success answer could not be decoded.
+#[derive(Debug)]
+pub enum DecodeFailure {
+    /// The JSON body did not match.
+    Json(serde_path_to_error::Error<serde_json::Error>),
+    /// A header field was missing or unreadable.
+    Header(&'static str),
+}
+
+impl From<serde_path_to_error::Error<serde_json::Error>> for DecodeFailure {
+    fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        DecodeFailure::Json(e)
+    }
+}
+
+/// Decodes a JSON body, keeping the path of a failure.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(de)?;
+    Ok(value)
+}
+
+/// A type a response header decodes into.
+pub trait FromHeader: Sized {
+    /// Decodes a present header; `None` if unreadable.
+    fn from_header(value: &HeaderValue) -> Option<Self>;
+    /// The value when the header is absent; `None` if it is required.
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+macro_rules! from_header_parse {
+    ($($t:ty),*) => {$(
+        impl FromHeader for $t {
+            fn from_header(value: &HeaderValue) -> Option<Self> {
+                value.to_str().ok()?.trim().parse().ok()
+            }
+        }
+    )*};
+}
+from_header_parse!(u8, u16, u32, u64, usize, i32, i64, String);
+impl<T: FromHeader> FromHeader for Option<T> {
+    fn from_header(value: &HeaderValue) -> Option<Self> {
+        T::from_header(value).map(Some)
+    }
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+}
+
+/// Decodes one response header field.
+pub fn decode_header<T: FromHeader>(headers: &HeaderMap, name: &'static str) -> Result<T, DecodeFailure> {
+    match headers.get(name) {
+        Some(v) => T::from_header(v).ok_or(DecodeFailure::Header(name)),
+        None => T::absent().ok_or(DecodeFailure::Header(name)),
+    }
+}
+
+/// Decodes an answer for endpoint `E`: success statuses go to the endpoint's decoder, others
+/// (and envelope failures) become a typed provider error. This is the sans-IO half of a call.
+pub fn parse_response<E: Endpoint>(response: http::Response<Bytes>) -> Result<E::Response, Error<E::ErrorBody>> {
+    let (parts, body) = response.into_parts();
+    parse_parts::<E>(parts.status, &parts.headers, &body)
+}
+
+pub(crate) fn parse_parts<E: Endpoint>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<E::Response, Error<E::ErrorBody>> {
+    let meta = E::METADATA;
+    let provider = <E::Provider as Provider>::NAME;
+    if status.is_redirection() {
+        return Err(Error::Transport(TransportError::new(
+            TransportErrorKind::Redirect,
+            true,
+            format!("{provider} `{}` answered with a redirect (HTTP {status}); credential-bearing calls do not follow redirects", meta.name),
+        )));
+    }
+    if meta.success.contains(&status.as_u16()) {
+        if let Some(env) = <E::Provider as Provider>::ENVELOPE {
+            if let Some(code) = envelope_failure(&env, body) {
+                return Err(provider_error::<E>(status, headers, body, Some(code), env.reauth.contains(&code)));
+            }
+        }
+        return E::decode_response(headers, body).map_err(|f| match f {
+            DecodeFailure::Json(e) => Error::Decode(decode_error(provider, meta.name, status, e, body)),
+            DecodeFailure::Header(name) => Error::Decode(crate::error::DecodeError {
+                provider,
+                endpoint: meta.name,
+                status,
+                path: format!("header {name}"),
+                category: "missing or unreadable header",
+                position: (0, 0),
+                raw: RawBody::new(body.to_vec()),
+            }),
+        });
+    }
+    let code = <E::Provider as Provider>::ENVELOPE.and_then(|env| envelope_code(&env, body));
+    let reauth = status == StatusCode::UNAUTHORIZED
+        || <E::Provider as Provider>::ENVELOPE.is_some_and(|env| code.is_some_and(|c| env.reauth.contains(&c)));
+    Err(provider_error::<E>(status, headers, body, code, reauth))
+}
+
+fn provider_error<E: Endpoint>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    code: Option<i64>,
+    auth_failure: bool,
+) -> Error<E::ErrorBody> {
+    let parsed = if body.is_empty() { None } else { serde_json::from_slice::<E::ErrorBody>(body).ok() };
+    Error::Provider(ProviderError {
+        provider: <E::Provider as Provider>::NAME,
+        endpoint: E::METADATA.name,
+        status,
+        headers: headers.clone(),
+        code,
+        body: parsed,
+        raw: RawBody::new(body.to_vec()),
+        auth_failure,
+    })
+}
+
+fn envelope_code(env: &Envelope, body: &[u8]) -> Option<i64> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get(env.code_field)?.as_i64()
+}
+
+/// `Some(code)` when the body's envelope code says failure.
+fn envelope_failure(env: &Envelope, body: &[u8]) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        code: Option<serde_json::Value>,
+    }
+    let code = if env.code_field == "code" {
+        serde_json::from_slice::<Probe>(body).ok()?.code?.as_i64()
+    } else {
+        envelope_code(env, body)
+    }?;
+    (code != env.success).then_some(code)
+}

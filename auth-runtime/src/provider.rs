@@ -1,0 +1,160 @@
+//! Providers: what `#[provider]` generates for a client type, and its auth schemes.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::client::ClientCore;
+use crate::error::{Error, MissingCredential};
+use crate::secret::Secret;
+use crate::token::IssuedToken;
+
+/// A provider's client type. Implemented by `#[provider]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an auth-sdk provider",
+    label = "not a provider client",
+    note = "`provider = ...` must name a client type declared with `#[auth_sdk::provider(...)]`, e.g. `auth_sdk::coopfin::Client`"
+)]
+pub trait Provider: Sized + Send + Sync + 'static {
+    /// The credentials the client can hold.
+    type Credentials: Default + fmt::Debug + Send + Sync + 'static;
+    /// The provider's error body.
+    type ErrorBody: DeserializeOwned + fmt::Debug + Send + Sync + 'static;
+    /// Display name.
+    const NAME: &'static str;
+    /// Base URL used when none is configured.
+    const DEFAULT_BASE_URL: &'static str;
+    /// The auth schemes, indexed by [`SchemeId`].
+    const SCHEMES: &'static [Scheme<Self>];
+    /// Number of token cache slots (one per issued scheme).
+    const TOKEN_SLOTS: usize;
+    /// Envelope rule, for providers that report failures in a success body.
+    const ENVELOPE: Option<Envelope>;
+    /// Wraps a configured core.
+    fn from_core(core: Arc<ClientCore<Self>>) -> Self;
+    /// The core.
+    fn core(&self) -> &ClientCore<Self>;
+}
+
+/// Index of a scheme in [`Provider::SCHEMES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SchemeId(pub u16);
+
+/// Where a credential or token goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// `Authorization: Bearer <value>`.
+    Bearer,
+    /// `Authorization: <value>` (raw).
+    Authorization,
+    /// A named header (lowercase).
+    Header(&'static str),
+}
+
+/// Reads one credential from the client's credentials.
+pub type CredentialFn<P> = fn(&<P as Provider>::Credentials) -> Option<&Secret>;
+/// Obtains a token from an issuer endpoint.
+pub type IssueFn<P> = for<'a> fn(
+    &'a ClientCore<P>,
+) -> Pin<Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>>;
+/// Whether the credentials an issuer needs are configured.
+pub type ReadyFn<P> = fn(&<P as Provider>::Credentials) -> bool;
+
+/// A named auth scheme of a provider.
+pub struct Scheme<P: Provider> {
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// What it does.
+    pub kind: SchemeKind<P>,
+}
+
+/// The kinds of auth scheme.
+pub enum SchemeKind<P: Provider> {
+    /// A static credential of the client.
+    Credential {
+        /// Where it goes.
+        placement: Placement,
+        /// The credential's name.
+        credential: &'static str,
+        /// Reads it.
+        get: CredentialFn<P>,
+    },
+    /// A token obtained from an issuer endpoint and cached.
+    Issued {
+        /// Where it goes.
+        placement: Placement,
+        /// Its cache slot.
+        slot: usize,
+        /// The issuer endpoint's name.
+        issuer: &'static str,
+        /// The credentials the issuer needs, for error messages.
+        needs: &'static str,
+        /// Whether those are configured.
+        ready: ReadyFn<P>,
+        /// Fetches a token.
+        issue: IssueFn<P>,
+    },
+    /// The first of several schemes whose credentials are configured.
+    Any(&'static [SchemeId]),
+}
+
+impl<P: Provider> fmt::Debug for Scheme<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scheme").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// Providers whose success bodies carry a status code (Akool: `code == 1000`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope {
+    /// Name of the code field.
+    pub code_field: &'static str,
+    /// The success value.
+    pub success: i64,
+    /// Codes that mean "credentials rejected": the cached token is dropped and the call replayed once.
+    pub reauth: &'static [i64],
+}
+
+/// Builds an issuer request from the client's credentials; generated for `#[endpoint(issuer)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be built from the client's credentials",
+    note = "mark the issuer endpoint `#[endpoint(..., issuer)]` and name its fields like the provider's credentials"
+)]
+pub trait FromCredentials<P: Provider>: Sized {
+    /// The request, or which credential is missing.
+    fn from_credentials(credentials: &P::Credentials) -> Result<Self, MissingCredential>;
+}
+
+/// The generic issuer call: build the request from credentials, send it without auth, read the
+/// token. Referenced by the `SCHEMES` table that `#[provider]` generates.
+pub fn issue_with<'a, P, E>(
+    core: &'a ClientCore<P>,
+) -> Pin<Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>>
+where
+    P: Provider,
+    E: crate::endpoint::Endpoint<Provider = P> + FromCredentials<P> + 'a,
+    E::Response: crate::token::TokenResponse,
+{
+    Box::pin(async move {
+        let name = E::METADATA.name;
+        let req = E::from_credentials(core.credentials()).map_err(|e| {
+            crate::error::TokenExchangeError::new(P::NAME, name, false, Error::<E::ErrorBody>::MissingCredential(e))
+        })?;
+        let res = core.execute(&req).await;
+        match res {
+            Ok(resp) => Ok(crate::token::TokenResponse::issued_token(&resp)),
+            Err(e) => {
+                let transient = e.is_transient();
+                Err(crate::error::TokenExchangeError::new(P::NAME, name, transient, e))
+            }
+        }
+    })
+}
+
+/// Whether an issuer's request can be built from these credentials.
+pub fn issuer_ready<P: Provider, E: FromCredentials<P>>(credentials: &P::Credentials) -> bool {
+    E::from_credentials(credentials).is_ok()
+}

@@ -1,0 +1,171 @@
+//! Sending requests. [`Transport`] is a trait so tests and users can bring their own; the
+//! default is reqwest with rustls, no redirects, no proxies from the environment, no
+//! `Referer`, and a cap on the body it reads.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::header::CONTENT_LENGTH;
+
+use crate::error::{TransportError, TransportErrorKind};
+
+/// Sends one HTTP request and reads the whole answer (at most `max_body` bytes of body).
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Sends `request`. Errors must not contain URLs with queries, or header values.
+    async fn send(&self, request: http::Request<Bytes>, max_body: usize) -> Result<http::Response<Bytes>, TransportError>;
+}
+
+/// The default transport: a `reqwest::Client`.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A reqwest client configured for credential-bearing calls: rustls, redirects off,
+    /// no `Referer`, the given connect timeout.
+    pub fn new(connect_timeout: Option<Duration>) -> Result<Self, crate::error::BuildError> {
+        let mut b = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .user_agent(concat!("auth-sdk/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        let client = b
+            .build()
+            .map_err(|e| crate::error::BuildError::new("http_client", format!("reqwest: {}", e.without_url())))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// Uses a caller's `reqwest::Client`. Build it with `redirect(Policy::none())`: reqwest
+    /// forwards custom credential headers (e.g. `x-api-key`) across redirects, and this SDK
+    /// cannot change the redirect policy of a client it did not build.
+    pub fn from_client(client: reqwest::Client) -> Self {
+        ReqwestTransport { client }
+    }
+}
+
+fn classify(e: &reqwest::Error, sent: bool) -> TransportError {
+    let (kind, sent, what) = if e.is_connect() && e.is_timeout() {
+        (TransportErrorKind::ConnectTimeout, false, "connecting timed out")
+    } else if e.is_connect() {
+        (TransportErrorKind::Connect, false, "could not connect")
+    } else if e.is_timeout() {
+        (TransportErrorKind::Io, true, "the transport timed out")
+    } else if e.is_body() || e.is_decode() {
+        (TransportErrorKind::Io, true, "the connection broke while reading the answer")
+    } else if e.is_redirect() {
+        (TransportErrorKind::Redirect, true, "redirect refused")
+    } else {
+        (TransportErrorKind::Io, sent, "the connection failed")
+    };
+    let mut message = what.to_owned();
+    if is_tls(e) {
+        return TransportError::new(TransportErrorKind::Tls, false, "TLS handshake or certificate failure")
+            .with_source(strip(e));
+    }
+    if let Some(root) = root_cause(e) {
+        message.push_str(": ");
+        message.push_str(&root);
+    }
+    TransportError::new(kind, sent, message).with_source(strip(e))
+}
+
+fn strip(e: &reqwest::Error) -> StrippedError {
+    StrippedError(e.to_string_without_url())
+}
+
+trait WithoutUrl {
+    fn to_string_without_url(&self) -> String;
+}
+impl WithoutUrl for reqwest::Error {
+    fn to_string_without_url(&self) -> String {
+        // `without_url` consumes; rebuild the text from the kind and the source chain instead.
+        let mut s = String::from(if self.is_connect() {
+            "error trying to connect"
+        } else if self.is_timeout() {
+            "operation timed out"
+        } else if self.is_body() {
+            "error reading a body"
+        } else {
+            "error sending request"
+        });
+        if let Some(root) = root_cause(self) {
+            s.push_str(": ");
+            s.push_str(&root);
+        }
+        s
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = e.source()?;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    let text = cur.to_string();
+    // Never echo anything that looks like a URL (it could carry a query).
+    (!text.contains("://")).then_some(text)
+}
+
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        let t = c.to_string().to_ascii_lowercase();
+        if t.contains("certificate") || t.contains("tls") || t.contains("handshake") {
+            return true;
+        }
+        cur = c.source();
+    }
+    false
+}
+
+/// A transport error's underlying cause, with any URL removed.
+#[derive(Debug)]
+struct StrippedError(String);
+impl fmt::Display for StrippedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for StrippedError {}
+
+#[async_trait::async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: http::Request<Bytes>, max_body: usize) -> Result<http::Response<Bytes>, TransportError> {
+        let req = reqwest::Request::try_from(request)
+            .map_err(|_| TransportError::new(TransportErrorKind::Other, false, "the request could not be converted"))?;
+        let mut resp = self.client.execute(req).await.map_err(|e| classify(&e, false))?;
+        let declared = resp
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > max_body as u64) {
+            return Err(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                true,
+                format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
+            ));
+        }
+        let mut buf = BytesMut::with_capacity(declared.map_or(1024, |n| n as usize));
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, true))? {
+            if buf.len() + chunk.len() > max_body {
+                return Err(TransportError::new(
+                    TransportErrorKind::BodyTooLarge,
+                    true,
+                    format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
+                ));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        let mut out = http::Response::new(buf.freeze());
+        *out.status_mut() = resp.status();
+        *out.headers_mut() = std::mem::take(resp.headers_mut());
+        *out.version_mut() = resp.version();
+        Ok(out)
+    }
+}
