@@ -44,7 +44,12 @@ impl CachedToken {
                 (Some(d.checked_sub(window).unwrap_or(now)), true)
             }
         };
-        CachedToken { token: issued.token, refresh_at, expires_at: deadline, cacheable }
+        CachedToken {
+            token: issued.token,
+            refresh_at,
+            expires_at: deadline,
+            cacheable,
+        }
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
@@ -88,7 +93,11 @@ impl TokenCache {
         }
         let _flight = self.refresh.lock().await;
         // Double-check: another caller may have refreshed while we waited.
-        let previous = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let previous = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         if let Some(t) = previous.as_ref().filter(|t| t.is_fresh(clock.now())) {
             return Ok(Arc::clone(t));
         }
@@ -96,15 +105,20 @@ impl TokenCache {
             Ok(issued) => {
                 let token = Arc::new(CachedToken::from_issued(issued, clock, fastrand::f64()));
                 if token.cacheable {
-                    *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&token));
+                    *self.current.write().unwrap_or_else(|e| e.into_inner()) =
+                        Some(Arc::clone(&token));
                 } else {
-                    tracing::warn!("the provider issued a token that is already expired; using it once, not caching it");
+                    tracing::warn!(
+                        "the provider issued a token that is already expired; using it once, not caching it"
+                    );
                 }
                 Ok(token)
             }
             Err(e) => match previous.filter(|t| t.is_usable(clock.now())) {
                 Some(old) => {
-                    tracing::warn!("proactive token refresh failed; the current token is still valid and stays in use");
+                    tracing::warn!(
+                        "proactive token refresh failed; the current token is still valid and stays in use"
+                    );
                     Ok(old)
                 }
                 None => Err(e),
@@ -146,13 +160,22 @@ mod tests {
             fetches.fetch_add(1, Ordering::SeqCst);
             async move { Ok::<_, ()>(issued(n, 600)) }
         };
-        let a = cache.get(&clock, || fetch("a")).await.map(|t| t.token.expose_secret().to_owned());
+        let a = cache
+            .get(&clock, || fetch("a"))
+            .await
+            .map(|t| t.token.expose_secret().to_owned());
         assert_eq!(a.as_deref(), Ok("a"));
         clock.advance(Duration::from_secs(200));
-        let b = cache.get(&clock, || fetch("b")).await.map(|t| t.token.expose_secret().to_owned());
+        let b = cache
+            .get(&clock, || fetch("b"))
+            .await
+            .map(|t| t.token.expose_secret().to_owned());
         assert_eq!(b.as_deref(), Ok("a"), "still outside the 300 s window");
         clock.advance(Duration::from_secs(120)); // 280 s left: inside min(300, 600/2)=300 s
-        let c = cache.get(&clock, || fetch("c")).await.map(|t| t.token.expose_secret().to_owned());
+        let c = cache
+            .get(&clock, || fetch("c"))
+            .await
+            .map(|t| t.token.expose_secret().to_owned());
         assert_eq!(c.as_deref(), Ok("c"));
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
     }
@@ -161,21 +184,40 @@ mod tests {
     async fn failure_not_cached_and_old_token_kept_while_valid() {
         let clock = ManualClock::new();
         let cache = TokenCache::new();
-        assert!(cache.get(&clock, || async { Err::<IssuedToken, _>("down") }).await.is_err());
-        let ok = cache.get(&clock, || async { Ok::<_, &str>(issued("a", 100)) }).await;
+        assert!(
+            cache
+                .get(&clock, || async { Err::<IssuedToken, _>("down") })
+                .await
+                .is_err()
+        );
+        let ok = cache
+            .get(&clock, || async { Ok::<_, &str>(issued("a", 100)) })
+            .await;
         assert!(ok.is_ok(), "a failure is not cached");
         clock.advance(Duration::from_secs(60)); // inside the 50 s window, still valid
-        let kept = cache.get(&clock, || async { Err::<IssuedToken, _>("down") }).await;
-        assert_eq!(kept.map(|t| t.token.expose_secret().to_owned()).as_deref(), Ok("a"));
+        let kept = cache
+            .get(&clock, || async { Err::<IssuedToken, _>("down") })
+            .await;
+        assert_eq!(
+            kept.map(|t| t.token.expose_secret().to_owned()).as_deref(),
+            Ok("a")
+        );
         clock.advance(Duration::from_secs(60)); // expired
-        assert!(cache.get(&clock, || async { Err::<IssuedToken, _>("down") }).await.is_err());
+        assert!(
+            cache
+                .get(&clock, || async { Err::<IssuedToken, _>("down") })
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]
     async fn expired_on_arrival_is_used_once_not_cached() {
         let clock = ManualClock::new();
         let cache = TokenCache::new();
-        let t = cache.get(&clock, || async { Ok::<_, ()>(issued("z", 0)) }).await;
+        let t = cache
+            .get(&clock, || async { Ok::<_, ()>(issued("z", 0)) })
+            .await;
         assert!(t.is_ok());
         assert!(cache.fresh(&clock).is_none());
     }
@@ -184,12 +226,19 @@ mod tests {
     async fn invalidate_only_drops_the_same_token() {
         let clock = ManualClock::new();
         let cache = TokenCache::new();
-        let a = cache.get(&clock, || async { Ok::<_, ()>(issued("a", 600)) }).await;
+        let a = cache
+            .get(&clock, || async { Ok::<_, ()>(issued("a", 600)) })
+            .await;
         let Ok(a) = a else { return };
         cache.clear();
-        let b = cache.get(&clock, || async { Ok::<_, ()>(issued("b", 600)) }).await;
+        let b = cache
+            .get(&clock, || async { Ok::<_, ()>(issued("b", 600)) })
+            .await;
         cache.invalidate(&a);
-        assert!(b.is_ok() && cache.fresh(&clock).is_some(), "a stale invalidation keeps the newer token");
+        assert!(
+            b.is_ok() && cache.fresh(&clock).is_some(),
+            "a stale invalidation keeps the newer token"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -225,8 +274,17 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             Ok::<_, ()>(issued("never", 600))
         });
-        assert!(tokio::time::timeout(Duration::from_millis(20), slow).await.is_err());
-        let next = cache.get(&clock, || async { Ok::<_, ()>(issued("next", 600)) }).await;
-        assert_eq!(next.map(|t| t.token.expose_secret().to_owned()).as_deref(), Ok("next"));
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), slow)
+                .await
+                .is_err()
+        );
+        let next = cache
+            .get(&clock, || async { Ok::<_, ()>(issued("next", 600)) })
+            .await;
+        assert_eq!(
+            next.map(|t| t.token.expose_secret().to_owned()).as_deref(),
+            Ok("next")
+        );
     }
 }

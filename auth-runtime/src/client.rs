@@ -14,8 +14,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, RetryPolicy, Timeouts};
 use crate::endpoint::{BaseUrl, Endpoint, parse_parts};
 use crate::error::{
-    BuildError, Error, InvalidInput, MissingCredential, RateLimited, Timeout, TimeoutKind, TokenExchangeError,
-    TransportErrorKind,
+    BuildError, Error, InvalidInput, MissingCredential, RateLimited, Timeout, TimeoutKind,
+    TokenExchangeError, TransportErrorKind,
 };
 use crate::params::header_value;
 use crate::provider::{Placement, Provider, SchemeId, SchemeKind};
@@ -89,7 +89,10 @@ impl<P: Provider> ClientCore<P> {
     }
 
     /// Sends `request`: builds it, authenticates it, sends it with retries, decodes the answer.
-    pub async fn send<E: Endpoint<Provider = P>>(&self, request: &E) -> Result<E::Response, Error<E::ErrorBody>> {
+    pub async fn send<E: Endpoint<Provider = P>>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, Error<E::ErrorBody>> {
         let meta = E::METADATA;
         let span = tracing::debug_span!(
             "auth_sdk.call",
@@ -103,7 +106,11 @@ impl<P: Provider> ClientCore<P> {
             let result = match self.config.timeouts.total {
                 Some(limit) => match tokio::time::timeout(limit, call).await {
                     Ok(r) => r,
-                    Err(_) => Err(Error::Timeout(Timeout::new(TimeoutKind::Total, limit, true))),
+                    Err(_) => Err(Error::Timeout(Timeout::new(
+                        TimeoutKind::Total,
+                        limit,
+                        true,
+                    ))),
                 },
                 None => call.await,
             };
@@ -118,7 +125,10 @@ impl<P: Provider> ClientCore<P> {
     }
 
     /// The call loop, without the total timeout (the token exchange runs under its own).
-    pub(crate) async fn execute<E: Endpoint<Provider = P>>(&self, request: &E) -> Result<E::Response, Error<E::ErrorBody>> {
+    pub(crate) async fn execute<E: Endpoint<Provider = P>>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, Error<E::ErrorBody>> {
         let meta = E::METADATA;
         let prepared = request.to_http_request(&self.base)?;
         let scheme = request.auth();
@@ -135,7 +145,9 @@ impl<P: Provider> ClientCore<P> {
                     let (parts, body) = resp.into_parts();
                     match parse_parts::<E>(parts.status, &parts.headers, &body) {
                         Ok(r) => return Ok(r),
-                        Err(Error::Provider(pe)) if pe.auth_failure && !replayed && used.is_some() => {
+                        Err(Error::Provider(pe))
+                            if pe.auth_failure && !replayed && used.is_some() =>
+                        {
                             if let Some((slot, token)) = &used {
                                 self.caches[*slot].invalidate(token);
                             }
@@ -154,19 +166,21 @@ impl<P: Provider> ClientCore<P> {
                 return Err(err);
             }
             let delay = match &err {
-                Error::Provider(pe) => match requested_wait(pe.status, &pe.headers, self.clock.system_now()) {
-                    Some(wait) if wait > policy.max_retry_after => {
-                        let rl = pe.rate_limit();
-                        return Err(Error::RateLimited(RateLimited {
-                            provider: P::NAME,
-                            status: pe.status,
-                            retry_after: Some(wait),
-                            reset_at: rl.reset_at,
-                        }));
+                Error::Provider(pe) => {
+                    match requested_wait(pe.status, &pe.headers, self.clock.system_now()) {
+                        Some(wait) if wait > policy.max_retry_after => {
+                            let rl = pe.rate_limit();
+                            return Err(Error::RateLimited(RateLimited {
+                                provider: P::NAME,
+                                status: pe.status,
+                                retry_after: Some(wait),
+                                reset_at: rl.reset_at,
+                            }));
+                        }
+                        Some(wait) => wait,
+                        None => backoff(&policy, attempt, fastrand::f64()),
                     }
-                    Some(wait) => wait,
-                    None => backoff(&policy, attempt, fastrand::f64()),
-                },
+                }
                 _ => backoff(&policy, attempt, fastrand::f64()),
             };
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %ErrorSummary(&err), "retrying");
@@ -174,12 +188,21 @@ impl<P: Provider> ClientCore<P> {
         }
     }
 
-    async fn attempt(&self, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
+    async fn attempt(
+        &self,
+        req: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
         let send = self.transport.send(req, self.config.max_body_bytes);
         let res = match self.config.timeouts.attempt {
             Some(limit) => match tokio::time::timeout(limit, send).await {
                 Ok(r) => r,
-                Err(_) => return Err(Error::Timeout(Timeout::new(TimeoutKind::Attempt, limit, true))),
+                Err(_) => {
+                    return Err(Error::Timeout(Timeout::new(
+                        TimeoutKind::Attempt,
+                        limit,
+                        true,
+                    )));
+                }
             },
             None => send.await,
         };
@@ -194,22 +217,43 @@ impl<P: Provider> ClientCore<P> {
     }
 
     /// Applies `scheme` to `headers`; returns the cached token used, if any.
-    async fn authorize(&self, scheme: Option<SchemeId>, headers: &mut HeaderMap) -> Result<Option<UsedToken>, AuthFailure> {
+    async fn authorize(
+        &self,
+        scheme: Option<SchemeId>,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<UsedToken>, AuthFailure> {
         let Some(id) = scheme else { return Ok(None) };
         let scheme = self.resolve(id)?;
         match &scheme.kind {
-            SchemeKind::Credential { placement, credential, get } => {
-                let secret = get(&self.credentials).ok_or(AuthFailure::Missing(MissingCredential {
-                    provider: P::NAME,
-                    scheme: scheme.name,
-                    credential,
-                }))?;
-                place(headers, *placement, secret.expose_secret(), credential).map_err(AuthFailure::Input)?;
+            SchemeKind::Credential {
+                placement,
+                credential,
+                get,
+            } => {
+                let secret =
+                    get(&self.credentials).ok_or(AuthFailure::Missing(MissingCredential {
+                        provider: P::NAME,
+                        scheme: scheme.name,
+                        credential,
+                    }))?;
+                place(headers, *placement, secret.expose_secret(), credential)
+                    .map_err(AuthFailure::Input)?;
                 Ok(None)
             }
-            SchemeKind::Issued { placement, slot, issuer, needs, ready, issue } => {
+            SchemeKind::Issued {
+                placement,
+                slot,
+                issuer,
+                needs,
+                ready,
+                issue,
+            } => {
                 if !ready(&self.credentials) {
-                    return Err(AuthFailure::Missing(MissingCredential { provider: P::NAME, scheme: scheme.name, credential: needs }));
+                    return Err(AuthFailure::Missing(MissingCredential {
+                        provider: P::NAME,
+                        scheme: scheme.name,
+                        credential: needs,
+                    }));
                 }
                 let cache = &self.caches[*slot];
                 let clock = &*self.clock;
@@ -219,15 +263,22 @@ impl<P: Provider> ClientCore<P> {
                         tracing::debug!(issuer, "obtaining a token");
                         let get = cache.get(clock, || issue(self));
                         match self.config.timeouts.token_exchange {
-                            Some(limit) => tokio::time::timeout(limit, get).await.map_err(|_| {
-                                AuthFailure::Timeout(Timeout::new(TimeoutKind::TokenExchange, limit, false))
-                            })?,
+                            Some(limit) => {
+                                tokio::time::timeout(limit, get).await.map_err(|_| {
+                                    AuthFailure::Timeout(Timeout::new(
+                                        TimeoutKind::TokenExchange,
+                                        limit,
+                                        false,
+                                    ))
+                                })?
+                            }
                             None => get.await,
                         }
                         .map_err(AuthFailure::Exchange)?
                     }
                 };
-                place(headers, *placement, token.token.expose_secret(), issuer).map_err(AuthFailure::Input)?;
+                place(headers, *placement, token.token.expose_secret(), issuer)
+                    .map_err(AuthFailure::Input)?;
                 Ok(Some((*slot, token)))
             }
             SchemeKind::Any(_) => unreachable_any(),
@@ -237,7 +288,9 @@ impl<P: Provider> ClientCore<P> {
     /// Resolves `Any` schemes to the first alternative whose credentials are configured.
     fn resolve(&self, id: SchemeId) -> Result<&'static crate::provider::Scheme<P>, AuthFailure> {
         let scheme = scheme_at::<P>(id)?;
-        let SchemeKind::Any(alternatives) = &scheme.kind else { return Ok(scheme) };
+        let SchemeKind::Any(alternatives) = &scheme.kind else {
+            return Ok(scheme);
+        };
         for alt in alternatives.iter() {
             let s = scheme_at::<P>(*alt)?;
             let ready = match &s.kind {
@@ -257,18 +310,31 @@ impl<P: Provider> ClientCore<P> {
     }
 }
 
-fn scheme_at<P: Provider>(id: SchemeId) -> Result<&'static crate::provider::Scheme<P>, AuthFailure> {
+fn scheme_at<P: Provider>(
+    id: SchemeId,
+) -> Result<&'static crate::provider::Scheme<P>, AuthFailure> {
     P::SCHEMES
         .get(usize::from(id.0))
-        .ok_or(AuthFailure::Input(InvalidInput::new("auth", "unknown auth scheme index")))
+        .ok_or(AuthFailure::Input(InvalidInput::new(
+            "auth",
+            "unknown auth scheme index",
+        )))
 }
 
 #[cold]
 fn unreachable_any() -> Result<Option<UsedToken>, AuthFailure> {
-    Err(AuthFailure::Input(InvalidInput::new("auth", "nested `any` schemes are not supported")))
+    Err(AuthFailure::Input(InvalidInput::new(
+        "auth",
+        "nested `any` schemes are not supported",
+    )))
 }
 
-fn place(headers: &mut HeaderMap, placement: Placement, value: &str, field: &'static str) -> Result<(), InvalidInput> {
+fn place(
+    headers: &mut HeaderMap,
+    placement: Placement,
+    value: &str,
+    field: &'static str,
+) -> Result<(), InvalidInput> {
     match placement {
         Placement::Bearer => {
             let mut v = String::with_capacity(7 + value.len());
@@ -280,7 +346,10 @@ fn place(headers: &mut HeaderMap, placement: Placement, value: &str, field: &'st
             headers.insert(AUTHORIZATION, header_value(value, field, true)?);
         }
         Placement::Header(name) => {
-            headers.insert(HeaderName::from_static(name), header_value(value, field, true)?);
+            headers.insert(
+                HeaderName::from_static(name),
+                header_value(value, field, true)?,
+            );
         }
     }
     Ok(())
@@ -426,7 +495,10 @@ impl<P: Provider> ClientBuilder<P> {
         let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(P::DEFAULT_BASE_URL))?;
         if !base.is_https() {
             if !base.is_loopback() {
-                return Err(BuildError::new("base_url", "plain http is refused: credentials would travel in clear; use https"));
+                return Err(BuildError::new(
+                    "base_url",
+                    "plain http is refused: credentials would travel in clear; use https",
+                ));
             }
             if !self.allow_http_loopback {
                 return Err(BuildError::new(

@@ -31,7 +31,12 @@ impl Default for Timeouts {
 impl Timeouts {
     /// No bound at all. Only for callers that enforce their own deadline.
     pub fn disabled() -> Self {
-        Timeouts { connect: None, attempt: None, total: None, token_exchange: None }
+        Timeouts {
+            connect: None,
+            attempt: None,
+            total: None,
+            token_exchange: None,
+        }
     }
 
     pub(crate) fn validate(&self) -> Result<(), BuildError> {
@@ -42,7 +47,10 @@ impl Timeouts {
             ("timeouts.token_exchange", self.token_exchange),
         ] {
             if v == Some(Duration::ZERO) {
-                return Err(BuildError::new(name, "a zero timeout fails every call; use None to disable the bound"));
+                return Err(BuildError::new(
+                    name,
+                    "a zero timeout fails every call; use None to disable the bound",
+                ));
             }
         }
         if let (Some(a), Some(t)) = (self.attempt, self.total) {
@@ -89,15 +97,24 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn disabled() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     pub(crate) fn validate(&self) -> Result<(), BuildError> {
         if self.max_attempts == 0 {
-            return Err(BuildError::new("retry.max_attempts", "must be at least 1 (1 disables retries)"));
+            return Err(BuildError::new(
+                "retry.max_attempts",
+                "must be at least 1 (1 disables retries)",
+            ));
         }
         if self.initial_backoff > self.max_backoff {
-            return Err(BuildError::new("retry.initial_backoff", "must not exceed retry.max_backoff"));
+            return Err(BuildError::new(
+                "retry.initial_backoff",
+                "must not exceed retry.max_backoff",
+            ));
         }
         Ok(())
     }
@@ -116,7 +133,11 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { timeouts: Timeouts::default(), retry: RetryPolicy::default(), max_body_bytes: 1024 * 1024 }
+        Config {
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            max_body_bytes: 1024 * 1024,
+        }
     }
 }
 

@@ -8,7 +8,9 @@ use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, InvalidInput, ProviderError, TransportError, TransportErrorKind, decode_error};
+use crate::error::{
+    Error, InvalidInput, ProviderError, TransportError, TransportErrorKind, decode_error,
+};
 use crate::params::{CharRange, ToHeader, ToParam, path_segment, push_query};
 use crate::provider::{Envelope, Provider, SchemeId};
 use crate::secret::RawBody;
@@ -72,7 +74,9 @@ impl BaseUrl {
             return Err(bad("a base URL must not carry a query or fragment"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("a base URL must not carry credentials; configure them on the client"));
+            return Err(bad(
+                "a base URL must not carry credentials; configure them on the client",
+            ));
         }
         let loopback = match url.host() {
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -81,7 +85,11 @@ impl BaseUrl {
             None => return Err(bad("a base URL needs a host")),
         };
         let text = url.as_str().trim_end_matches('/').to_owned();
-        Ok(BaseUrl { text, loopback, https })
+        Ok(BaseUrl {
+            text,
+            loopback,
+            https,
+        })
     }
 
     /// The URL text, without a trailing slash.
@@ -123,7 +131,13 @@ impl RequestBuilder {
         uri.push_str(&base.text);
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        RequestBuilder { method, uri, query: String::new(), headers, body: None }
+        RequestBuilder {
+            method,
+            uri,
+            query: String::new(),
+            headers,
+            body: None,
+        }
     }
 
     /// Appends a literal part of the path template.
@@ -163,8 +177,10 @@ impl RequestBuilder {
 
     /// Sets a JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidInput> {
-        let bytes = serde_json::to_vec(body).map_err(|_| InvalidInput::new("body", "could not be serialized as JSON"))?;
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let bytes = serde_json::to_vec(body)
+            .map_err(|_| InvalidInput::new("body", "could not be serialized as JSON"))?;
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(bytes);
         Ok(())
     }
@@ -177,9 +193,45 @@ impl RequestBuilder {
         }
         let mut req = http::Request::new(self.body.map(Bytes::from).unwrap_or_default());
         *req.method_mut() = self.method;
-        *req.uri_mut() = http::Uri::try_from(self.uri).map_err(|_| InvalidInput::new("url", "the request URL is not valid"))?;
+        *req.uri_mut() = http::Uri::try_from(self.uri)
+            .map_err(|_| InvalidInput::new("url", "the request URL is not valid"))?;
         *req.headers_mut() = self.headers;
         Ok(req)
+    }
+}
+
+/// A success response declared with `#[response]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared as a response",
+    label = "the endpoint's module needs a `Response` declared with `#[response(200)]`",
+    note = "declare `#[response(200)] pub struct Response {{ ... }}` beside the request"
+)]
+pub trait ResponseSpec: Sized {
+    /// Success statuses.
+    const SUCCESS: &'static [u16];
+    /// Decodes the answer.
+    fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Self, DecodeFailure>;
+}
+
+/// Alternative header sets declared with `#[header_group]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a header group of `{P}`",
+    note = "declare the enum with `#[header_group(provider = ...)]` naming the same provider as the endpoint"
+)]
+pub trait HeaderGroup<P> {
+    /// Adds the variant's headers.
+    fn apply(&self, rb: &mut RequestBuilder) -> Result<(), InvalidInput>;
+    /// The auth scheme the variant asks for.
+    fn auth(&self) -> Option<SchemeId>;
+}
+
+/// Serializes a borrowed secret in a generated request body.
+#[derive(Clone, Copy)]
+pub struct Expose<'a>(pub &'a crate::secret::Secret);
+
+impl serde::Serialize for Expose<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.expose_secret())
     }
 }
 
@@ -234,7 +286,10 @@ impl<T: FromHeader> FromHeader for Option<T> {
 }
 
 /// Decodes one response header field.
-pub fn decode_header<T: FromHeader>(headers: &HeaderMap, name: &'static str) -> Result<T, DecodeFailure> {
+pub fn decode_header<T: FromHeader>(
+    headers: &HeaderMap,
+    name: &'static str,
+) -> Result<T, DecodeFailure> {
     match headers.get(name) {
         Some(v) => T::from_header(v).ok_or(DecodeFailure::Header(name)),
         None => T::absent().ok_or(DecodeFailure::Header(name)),
@@ -243,7 +298,9 @@ pub fn decode_header<T: FromHeader>(headers: &HeaderMap, name: &'static str) -> 
 
 /// Decodes an answer for endpoint `E`: success statuses go to the endpoint's decoder, others
 /// (and envelope failures) become a typed provider error. This is the sans-IO half of a call.
-pub fn parse_response<E: Endpoint>(response: http::Response<Bytes>) -> Result<E::Response, Error<E::ErrorBody>> {
+pub fn parse_response<E: Endpoint>(
+    response: http::Response<Bytes>,
+) -> Result<E::Response, Error<E::ErrorBody>> {
     let (parts, body) = response.into_parts();
     parse_parts::<E>(parts.status, &parts.headers, &body)
 }
@@ -259,17 +316,28 @@ pub(crate) fn parse_parts<E: Endpoint>(
         return Err(Error::Transport(TransportError::new(
             TransportErrorKind::Redirect,
             true,
-            format!("{provider} `{}` answered with a redirect (HTTP {status}); credential-bearing calls do not follow redirects", meta.name),
+            format!(
+                "{provider} `{}` answered with a redirect (HTTP {status}); credential-bearing calls do not follow redirects",
+                meta.name
+            ),
         )));
     }
     if meta.success.contains(&status.as_u16()) {
         if let Some(env) = <E::Provider as Provider>::ENVELOPE {
             if let Some(code) = envelope_failure(&env, body) {
-                return Err(provider_error::<E>(status, headers, body, Some(code), env.reauth.contains(&code)));
+                return Err(provider_error::<E>(
+                    status,
+                    headers,
+                    body,
+                    Some(code),
+                    env.reauth.contains(&code),
+                ));
             }
         }
         return E::decode_response(headers, body).map_err(|f| match f {
-            DecodeFailure::Json(e) => Error::Decode(decode_error(provider, meta.name, status, e, body)),
+            DecodeFailure::Json(e) => {
+                Error::Decode(decode_error(provider, meta.name, status, e, body))
+            }
             DecodeFailure::Header(name) => Error::Decode(crate::error::DecodeError {
                 provider,
                 endpoint: meta.name,
@@ -283,7 +351,8 @@ pub(crate) fn parse_parts<E: Endpoint>(
     }
     let code = <E::Provider as Provider>::ENVELOPE.and_then(|env| envelope_code(&env, body));
     let reauth = status == StatusCode::UNAUTHORIZED
-        || <E::Provider as Provider>::ENVELOPE.is_some_and(|env| code.is_some_and(|c| env.reauth.contains(&c)));
+        || <E::Provider as Provider>::ENVELOPE
+            .is_some_and(|env| code.is_some_and(|c| env.reauth.contains(&c)));
     Err(provider_error::<E>(status, headers, body, code, reauth))
 }
 
@@ -294,7 +363,11 @@ fn provider_error<E: Endpoint>(
     code: Option<i64>,
     auth_failure: bool,
 ) -> Error<E::ErrorBody> {
-    let parsed = if body.is_empty() { None } else { serde_json::from_slice::<E::ErrorBody>(body).ok() };
+    let parsed = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice::<E::ErrorBody>(body).ok()
+    };
     Error::Provider(ProviderError {
         provider: <E::Provider as Provider>::NAME,
         endpoint: E::METADATA.name,

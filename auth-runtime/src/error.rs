@@ -162,7 +162,10 @@ pub struct InvalidInput {
 impl InvalidInput {
     /// A new input error for `field`.
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        InvalidInput { field, reason: reason.into() }
+        InvalidInput {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -214,7 +217,12 @@ impl TokenExchangeError {
         transient: bool,
         source: E,
     ) -> Self {
-        TokenExchangeError { provider, issuer, transient, source: Box::new(source) }
+        TokenExchangeError {
+            provider,
+            issuer,
+            transient,
+            source: Box::new(source),
+        }
     }
 
     /// The issuer call's own error (an `Error<B>` of the issuer endpoint, or a [`Timeout`]).
@@ -225,7 +233,11 @@ impl TokenExchangeError {
 
 impl fmt::Display for TokenExchangeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: obtaining a token with `{}` failed: {}", self.provider, self.issuer, self.source)
+        write!(
+            f,
+            "{}: obtaining a token with `{}` failed: {}",
+            self.provider, self.issuer, self.source
+        )
     }
 }
 impl StdError for TokenExchangeError {
@@ -315,7 +327,12 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error with a message (which must not contain secrets).
     pub fn new(kind: TransportErrorKind, sent: bool, message: impl Into<String>) -> Self {
-        TransportError { kind, sent, message: message.into(), source: None }
+        TransportError {
+            kind,
+            sent,
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// Attaches the underlying error. Callers must strip URLs from it first
@@ -337,7 +354,9 @@ impl fmt::Display for TransportError {
 }
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -388,7 +407,11 @@ impl<B: fmt::Debug> fmt::Debug for ProviderError<B> {
 
 impl<B: fmt::Debug> fmt::Display for ProviderError<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} `{}` answered HTTP {}", self.provider, self.endpoint, self.status)?;
+        write!(
+            f,
+            "{} `{}` answered HTTP {}",
+            self.provider, self.endpoint, self.status
+        )?;
         if let Some(code) = self.code {
             write!(f, " with code {code}")?;
         }
@@ -436,7 +459,13 @@ impl fmt::Display for DecodeError {
         if !self.path.is_empty() && self.path != "." {
             write!(f, " at `{}`", self.path)?;
         }
-        write!(f, ", line {} column {}, {} bytes kept)", self.position.0, self.position.1, self.raw.len())
+        write!(
+            f,
+            ", line {} column {}, {} bytes kept)",
+            self.position.0,
+            self.position.1,
+            self.raw.len()
+        )
     }
 }
 impl StdError for DecodeError {}
@@ -456,7 +485,11 @@ pub struct RateLimited {
 
 impl fmt::Display for RateLimited {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} rate-limited the call (HTTP {})", self.provider, self.status)?;
+        write!(
+            f,
+            "{} rate-limited the call (HTTP {})",
+            self.provider, self.status
+        )?;
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {}s", wait.as_secs())?;
         }
@@ -476,13 +509,20 @@ pub struct BuildError {
 
 impl BuildError {
     pub(crate) fn new(item: &'static str, reason: impl Into<String>) -> Self {
-        BuildError { item, reason: reason.into() }
+        BuildError {
+            item,
+            reason: reason.into(),
+        }
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid client configuration `{}`: {}", self.item, self.reason)
+        write!(
+            f,
+            "invalid client configuration `{}`: {}",
+            self.item, self.reason
+        )
     }
 }
 impl StdError for BuildError {}

@@ -4,7 +4,10 @@
 //! [`Secret`] for credentials, [`Error`] classified by stage, [`ClientBuilder`] with
 //! [`Timeouts`] and [`RetryPolicy`], the [`Transport`] trait with a reqwest default, the
 //! token cache with an injectable [`Clock`], and the sans-IO [`Endpoint`] trait.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod cache;
 mod client;
@@ -25,10 +28,10 @@ pub use cache::{CachedToken, TokenCache};
 pub use client::{ClientBuilder, ClientCore};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, RetryPolicy, Timeouts};
-pub use endpoint::{BaseUrl, Endpoint, Metadata, parse_response};
+pub use endpoint::{BaseUrl, Endpoint, HeaderGroup, Metadata, ResponseSpec, parse_response};
 pub use error::{
-    BuildError, DecodeError, Error, InvalidInput, MissingCredential, ProviderError, RateLimited, Timeout, TimeoutKind,
-    TokenExchangeError, TransportError, TransportErrorKind,
+    BuildError, DecodeError, Error, InvalidInput, MissingCredential, ProviderError, RateLimited,
+    Timeout, TimeoutKind, TokenExchangeError, TransportError, TransportErrorKind,
 };
 pub use params::{ToHeader, ToParam};
 pub use provider::{Provider, SchemeId};
@@ -46,17 +49,25 @@ pub mod __private {
     pub use ::http;
     pub use ::serde;
     pub use ::serde_json;
-    pub use ::std::{boxed::Box, format, option::Option, result::Result, string::String, sync::Arc, vec::Vec};
+    pub use ::std::{
+        boxed::Box, format, option::Option, result::Result, string::String, sync::Arc, vec::Vec,
+    };
 
     pub use crate::client::{ClientBuilder, ClientCore, env_credential};
-    pub use crate::endpoint::{BaseUrl, DecodeFailure, Endpoint, FromHeader, Metadata, RequestBuilder, decode_header, decode_json};
+    pub use crate::endpoint::{
+        BaseUrl, DecodeFailure, Endpoint, Expose, FromHeader, HeaderGroup, Metadata,
+        RequestBuilder, ResponseSpec, decode_header, decode_json,
+    };
     pub use crate::error::{BuildError, Error, InvalidInput, MissingCredential};
     pub use crate::params::{CharRange, ToHeader, ToParam};
     pub use crate::provider::{
-        Envelope, FromCredentials, Placement, Provider, Scheme, SchemeId, SchemeKind, issue_with, issuer_ready,
+        Envelope, FromCredentials, Placement, Provider, Scheme, SchemeId, SchemeKind, issue_with,
+        issuer_ready,
     };
     pub use crate::secret::{Secret, serialize_exposed};
-    pub use crate::token::{IssuedToken, Lifetime, LifetimeInstant, LifetimeSeconds, TokenResponse};
+    pub use crate::token::{
+        IssuedToken, Lifetime, LifetimeInstant, LifetimeSeconds, TokenResponse,
+    };
 
     /// Marks a response field as required to be a `Secret` (token fields of issuers).
     #[diagnostic::on_unimplemented(

@@ -10,7 +10,11 @@ use crate::error::InvalidInput;
 use crate::secret::Secret;
 
 /// Bytes left unencoded in a path segment: RFC 3986 unreserved characters.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A value that has a plain text form for paths, queries and headers.
 ///
@@ -78,12 +82,23 @@ impl ToHeader for Secret {
 }
 
 /// Builds a header value; `sensitive` marks it so `Debug` and HPACK keep it out of sight.
-pub fn header_value(value: &str, field: &'static str, sensitive: bool) -> Result<HeaderValue, InvalidInput> {
+pub fn header_value(
+    value: &str,
+    field: &'static str,
+    sensitive: bool,
+) -> Result<HeaderValue, InvalidInput> {
     if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
-        return Err(InvalidInput::new(field, "header values must not contain control characters (CR, LF, NUL)"));
+        return Err(InvalidInput::new(
+            field,
+            "header values must not contain control characters (CR, LF, NUL)",
+        ));
     }
-    let mut v = HeaderValue::from_str(value)
-        .map_err(|_| InvalidInput::new(field, "header values must be visible ASCII or UTF-8 without control characters"))?;
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        InvalidInput::new(
+            field,
+            "header values must be visible ASCII or UTF-8 without control characters",
+        )
+    })?;
     v.set_sensitive(sensitive);
     Ok(v)
 }
@@ -101,20 +116,39 @@ pub fn path_segment<'a>(
     charset: &[CharRange],
 ) -> Result<Cow<'a, str>, InvalidInput> {
     if value.is_empty() {
-        return Err(InvalidInput::new(field, "a path parameter must not be empty"));
+        return Err(InvalidInput::new(
+            field,
+            "a path parameter must not be empty",
+        ));
     }
     if value == "." || value == ".." {
-        return Err(InvalidInput::new(field, "a path parameter must not be `.` or `..`"));
+        return Err(InvalidInput::new(
+            field,
+            "a path parameter must not be `.` or `..`",
+        ));
     }
     if !charset.is_empty() {
-        if let Some(pos) = value.chars().position(|c| !charset.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c))) {
+        if let Some(pos) = value
+            .chars()
+            .position(|c| !charset.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)))
+        {
             let allowed: Vec<String> = charset
                 .iter()
-                .map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") })
+                .map(|(lo, hi)| {
+                    if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo}-{hi}")
+                    }
+                })
                 .collect();
             return Err(InvalidInput::new(
                 field,
-                format!("character {} is outside the accepted set [{}]", pos + 1, allowed.join("")),
+                format!(
+                    "character {} is outside the accepted set [{}]",
+                    pos + 1,
+                    allowed.join("")
+                ),
             ));
         }
     }
@@ -141,10 +175,22 @@ mod tests {
 
     #[test]
     fn segments_are_single_and_encoded() {
-        assert_eq!(path_segment("my-key", "key", &[]).ok().as_deref(), Some("my-key"));
-        assert_eq!(path_segment("a/b", "key", &[]).ok().as_deref(), Some("a%2Fb"));
-        assert_eq!(path_segment("?x#f", "key", &[]).ok().as_deref(), Some("%3Fx%23f"));
-        assert_eq!(path_segment("%2e%2e", "key", &[]).ok().as_deref(), Some("%252e%252e"));
+        assert_eq!(
+            path_segment("my-key", "key", &[]).ok().as_deref(),
+            Some("my-key")
+        );
+        assert_eq!(
+            path_segment("a/b", "key", &[]).ok().as_deref(),
+            Some("a%2Fb")
+        );
+        assert_eq!(
+            path_segment("?x#f", "key", &[]).ok().as_deref(),
+            Some("%3Fx%23f")
+        );
+        assert_eq!(
+            path_segment("%2e%2e", "key", &[]).ok().as_deref(),
+            Some("%252e%252e")
+        );
         for bad in ["", ".", ".."] {
             assert!(path_segment(bad, "key", &[]).is_err(), "{bad:?}");
         }
@@ -154,7 +200,10 @@ mod tests {
     fn charset_is_enforced_without_echoing_the_value() {
         let cs = [('a', 'z'), ('0', '9'), ('-', '-')];
         assert!(path_segment("key-1", "key", &cs).is_ok());
-        let err = path_segment("Key/secret", "key", &cs).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = path_segment("Key/secret", "key", &cs)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("[a-z0-9-]"), "{err}");
         assert!(!err.contains("secret"), "{err}");
     }

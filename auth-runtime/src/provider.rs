@@ -59,7 +59,9 @@ pub type CredentialFn<P> = fn(&<P as Provider>::Credentials) -> Option<&Secret>;
 /// Obtains a token from an issuer endpoint.
 pub type IssueFn<P> = for<'a> fn(
     &'a ClientCore<P>,
-) -> Pin<Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>>;
+) -> Pin<
+    Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>,
+>;
 /// Whether the credentials an issuer needs are configured.
 pub type ReadyFn<P> = fn(&<P as Provider>::Credentials) -> bool;
 
@@ -103,7 +105,9 @@ pub enum SchemeKind<P: Provider> {
 
 impl<P: Provider> fmt::Debug for Scheme<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Scheme").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Scheme")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -135,20 +139,30 @@ pub fn issue_with<'a, P, E>(
 ) -> Pin<Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>>
 where
     P: Provider,
-    E: crate::endpoint::Endpoint<Provider = P> + FromCredentials<P> + 'a,
+    E: crate::endpoint::Endpoint<Provider = P> + FromCredentials<P> + 'static,
     E::Response: crate::token::TokenResponse,
 {
     Box::pin(async move {
         let name = E::METADATA.name;
         let req = E::from_credentials(core.credentials()).map_err(|e| {
-            crate::error::TokenExchangeError::new(P::NAME, name, false, Error::<E::ErrorBody>::MissingCredential(e))
+            crate::error::TokenExchangeError::new(
+                P::NAME,
+                name,
+                false,
+                Error::<E::ErrorBody>::MissingCredential(e),
+            )
         })?;
         let res = core.execute(&req).await;
         match res {
             Ok(resp) => Ok(crate::token::TokenResponse::issued_token(&resp)),
             Err(e) => {
                 let transient = e.is_transient();
-                Err(crate::error::TokenExchangeError::new(P::NAME, name, transient, e))
+                Err(crate::error::TokenExchangeError::new(
+                    P::NAME,
+                    name,
+                    transient,
+                    e,
+                ))
             }
         }
     })

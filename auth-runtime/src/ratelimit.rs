@@ -43,12 +43,21 @@ mod tests {
     fn reads_headers_and_ignores_garbage() {
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-limit", http::HeaderValue::from_static("1000"));
-        h.insert("x-ratelimit-remaining", http::HeaderValue::from_static("nope"));
-        h.insert("x-ratelimit-reset", http::HeaderValue::from_static("1700000000"));
+        h.insert(
+            "x-ratelimit-remaining",
+            http::HeaderValue::from_static("nope"),
+        );
+        h.insert(
+            "x-ratelimit-reset",
+            http::HeaderValue::from_static("1700000000"),
+        );
         let r = RateLimit::from_headers(&h);
         assert_eq!(r.limit, Some(1000));
         assert_eq!(r.remaining, None);
-        assert_eq!(r.reset_at, Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+        assert_eq!(
+            r.reset_at,
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        );
         assert!(RateLimit::from_headers(&HeaderMap::new()).is_empty());
     }
 }

@@ -16,8 +16,15 @@ pub fn is_transient_status(status: StatusCode) -> bool {
 /// `[0, 1)`, injected so the computation can be tested.
 pub fn backoff(policy: &RetryPolicy, retry: u32, unit: f64) -> Duration {
     let exp = retry.saturating_sub(1).min(30);
-    let ceiling = policy.initial_backoff.saturating_mul(1u32 << exp).min(policy.max_backoff);
-    let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.0 };
+    let ceiling = policy
+        .initial_backoff
+        .saturating_mul(1u32 << exp)
+        .min(policy.max_backoff);
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     ceiling.mul_f64(unit)
 }
 
@@ -29,15 +36,23 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs));
+        return (secs.is_finite() && secs >= 0.0 && secs < 1e9)
+            .then(|| Duration::from_secs_f64(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     at.duration_since(now).ok()
 }
 
 /// The wait the answer asks for: `Retry-After`, else (for 429) the `X-RateLimit-Reset` time.
-pub fn requested_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(v) = headers.get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) {
+pub fn requested_wait(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    if let Some(v) = headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+    {
         if let Some(d) = parse_retry_after(v, now) {
             return Some(d);
         }
@@ -70,13 +85,19 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("inf", now), None);
         assert_eq!(parse_retry_after("NaN", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
         let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(120))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(120));
         assert_eq!(parse_retry_after(&past, now), None);
     }
@@ -84,10 +105,14 @@ mod tests {
     #[test]
     fn transient_statuses() {
         for s in [408u16, 429, 500, 502, 503, 504] {
-            assert!(is_transient_status(StatusCode::from_u16(s).unwrap_or(StatusCode::OK)));
+            assert!(is_transient_status(
+                StatusCode::from_u16(s).unwrap_or(StatusCode::OK)
+            ));
         }
         for s in [200u16, 400, 401, 403, 404, 409, 422, 501] {
-            assert!(!is_transient_status(StatusCode::from_u16(s).unwrap_or(StatusCode::OK)));
+            assert!(!is_transient_status(
+                StatusCode::from_u16(s).unwrap_or(StatusCode::OK)
+            ));
         }
     }
 }

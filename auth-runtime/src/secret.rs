@@ -65,7 +65,10 @@ impl From<&str> for Secret {
 impl PartialEq for Secret {
     /// Compares in time independent of where the first difference is.
     fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.expose_secret().as_bytes(), other.expose_secret().as_bytes());
+        let (a, b) = (
+            self.expose_secret().as_bytes(),
+            other.expose_secret().as_bytes(),
+        );
         if a.len() != b.len() {
             return false;
         }

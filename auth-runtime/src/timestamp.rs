@@ -17,7 +17,10 @@ impl Timestamp {
     /// Parses an RFC 3339 date-time.
     pub fn parse(text: &str) -> Result<Self, time::error::Parse> {
         let at = OffsetDateTime::parse(text, &Rfc3339)?;
-        Ok(Timestamp { text: text.to_owned(), at })
+        Ok(Timestamp {
+            text: text.to_owned(),
+            at,
+        })
     }
 
     /// From a point in time (formatted as RFC 3339, UTC).
@@ -82,7 +85,10 @@ mod tests {
     #[test]
     fn parses_microseconds_and_keeps_text() {
         let t = Timestamp::parse("2023-01-01T00:00:00.000000Z").ok();
-        assert_eq!(t.as_ref().map(|t| t.as_str()), Some("2023-01-01T00:00:00.000000Z"));
+        assert_eq!(
+            t.as_ref().map(|t| t.as_str()),
+            Some("2023-01-01T00:00:00.000000Z")
+        );
         assert!(Timestamp::parse("yesterday").is_err());
     }
 }

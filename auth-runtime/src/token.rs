@@ -35,7 +35,11 @@ pub struct IssuedToken {
 impl IssuedToken {
     /// A token with the given lifetime.
     pub fn new(token: Secret, lifetime: Lifetime) -> Self {
-        IssuedToken { token, lifetime, max_lifetime: None }
+        IssuedToken {
+            token,
+            lifetime,
+            max_lifetime: None,
+        }
     }
 
     /// Caps the lifetime.
@@ -50,9 +54,14 @@ impl IssuedToken {
         let now = clock.now();
         let life = match self.lifetime {
             Lifetime::Seconds(s) => Some(Duration::from_secs(u64::try_from(s).unwrap_or(0))),
-            Lifetime::At(at) => Some(at.duration_since(clock.system_now()).unwrap_or(Duration::ZERO)),
-            Lifetime::Jwt => jwt_exp(self.token.expose_secret())
-                .map(|exp| exp.duration_since(clock.system_now()).unwrap_or(Duration::ZERO)),
+            Lifetime::At(at) => Some(
+                at.duration_since(clock.system_now())
+                    .unwrap_or(Duration::ZERO),
+            ),
+            Lifetime::Jwt => jwt_exp(self.token.expose_secret()).map(|exp| {
+                exp.duration_since(clock.system_now())
+                    .unwrap_or(Duration::ZERO)
+            }),
             Lifetime::Unknown => None,
         };
         let life = match (life, self.max_lifetime) {
@@ -138,7 +147,11 @@ mod tests {
 
     fn jwt(payload: &str) -> String {
         let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", e.encode("{\"alg\":\"HS256\"}"), e.encode(payload))
+        format!(
+            "{}.{}.sig",
+            e.encode("{\"alg\":\"HS256\"}"),
+            e.encode(payload)
+        )
     }
 
     #[test]
@@ -146,24 +159,40 @@ mod tests {
         let clock = ManualClock::new();
         let now = clock.now();
         let t = |l| IssuedToken::new(Secret::new("t"), l);
-        assert_eq!(t(Lifetime::Seconds(60)).deadline(&clock), Some(now + Duration::from_secs(60)));
+        assert_eq!(
+            t(Lifetime::Seconds(60)).deadline(&clock),
+            Some(now + Duration::from_secs(60))
+        );
         assert_eq!(t(Lifetime::Seconds(0)).deadline(&clock), Some(now));
         assert_eq!(t(Lifetime::Seconds(-5)).deadline(&clock), Some(now));
         assert_eq!(t(Lifetime::Seconds(i64::MAX)).deadline(&clock), None);
         assert_eq!(t(Lifetime::Unknown).deadline(&clock), None);
         let at = clock.system_now() + Duration::from_secs(30);
-        assert_eq!(t(Lifetime::At(at)).deadline(&clock), Some(now + Duration::from_secs(30)));
+        assert_eq!(
+            t(Lifetime::At(at)).deadline(&clock),
+            Some(now + Duration::from_secs(30))
+        );
         let past = clock.system_now() - Duration::from_secs(30);
         assert_eq!(t(Lifetime::At(past)).deadline(&clock), Some(now));
-        let capped = t(Lifetime::Seconds(86_400)).with_max_lifetime(Some(Duration::from_secs(1800)));
-        assert_eq!(capped.deadline(&clock), Some(now + Duration::from_secs(1800)));
+        let capped =
+            t(Lifetime::Seconds(86_400)).with_max_lifetime(Some(Duration::from_secs(1800)));
+        assert_eq!(
+            capped.deadline(&clock),
+            Some(now + Duration::from_secs(1800))
+        );
         let unknown_capped = t(Lifetime::Unknown).with_max_lifetime(Some(Duration::from_secs(5)));
-        assert_eq!(unknown_capped.deadline(&clock), Some(now + Duration::from_secs(5)));
+        assert_eq!(
+            unknown_capped.deadline(&clock),
+            Some(now + Duration::from_secs(5))
+        );
     }
 
     #[test]
     fn jwt_exp_is_read_and_garbage_ignored() {
-        assert_eq!(jwt_exp(&jwt("{\"exp\":1700000000}")), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+        assert_eq!(
+            jwt_exp(&jwt("{\"exp\":1700000000}")),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        );
         assert_eq!(jwt_exp(&jwt("{\"iat\":1}")), None);
         assert_eq!(jwt_exp(&jwt("{\"exp\":-1}")), None);
         assert_eq!(jwt_exp(&jwt("{\"exp\":\"soon\"}")), None);

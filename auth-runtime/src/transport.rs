@@ -14,7 +14,11 @@ use crate::error::{TransportError, TransportErrorKind};
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
     /// Sends `request`. Errors must not contain URLs with queries, or header values.
-    async fn send(&self, request: http::Request<Bytes>, max_body: usize) -> Result<http::Response<Bytes>, TransportError>;
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError>;
 }
 
 /// The default transport: a `reqwest::Client`.
@@ -34,9 +38,9 @@ impl ReqwestTransport {
         if let Some(t) = connect_timeout {
             b = b.connect_timeout(t);
         }
-        let client = b
-            .build()
-            .map_err(|e| crate::error::BuildError::new("http_client", format!("reqwest: {}", e.without_url())))?;
+        let client = b.build().map_err(|e| {
+            crate::error::BuildError::new("http_client", format!("reqwest: {}", e.without_url()))
+        })?;
         Ok(ReqwestTransport { client })
     }
 
@@ -50,13 +54,21 @@ impl ReqwestTransport {
 
 fn classify(e: &reqwest::Error, sent: bool) -> TransportError {
     let (kind, sent, what) = if e.is_connect() && e.is_timeout() {
-        (TransportErrorKind::ConnectTimeout, false, "connecting timed out")
+        (
+            TransportErrorKind::ConnectTimeout,
+            false,
+            "connecting timed out",
+        )
     } else if e.is_connect() {
         (TransportErrorKind::Connect, false, "could not connect")
     } else if e.is_timeout() {
         (TransportErrorKind::Io, true, "the transport timed out")
     } else if e.is_body() || e.is_decode() {
-        (TransportErrorKind::Io, true, "the connection broke while reading the answer")
+        (
+            TransportErrorKind::Io,
+            true,
+            "the connection broke while reading the answer",
+        )
     } else if e.is_redirect() {
         (TransportErrorKind::Redirect, true, "redirect refused")
     } else {
@@ -64,8 +76,12 @@ fn classify(e: &reqwest::Error, sent: bool) -> TransportError {
     };
     let mut message = what.to_owned();
     if is_tls(e) {
-        return TransportError::new(TransportErrorKind::Tls, false, "TLS handshake or certificate failure")
-            .with_source(strip(e));
+        return TransportError::new(
+            TransportErrorKind::Tls,
+            false,
+            "TLS handshake or certificate failure",
+        )
+        .with_source(strip(e));
     }
     if let Some(root) = root_cause(e) {
         message.push_str(": ");
@@ -135,10 +151,23 @@ impl std::error::Error for StrippedError {}
 
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
-    async fn send(&self, request: http::Request<Bytes>, max_body: usize) -> Result<http::Response<Bytes>, TransportError> {
-        let req = reqwest::Request::try_from(request)
-            .map_err(|_| TransportError::new(TransportErrorKind::Other, false, "the request could not be converted"))?;
-        let mut resp = self.client.execute(req).await.map_err(|e| classify(&e, false))?;
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let req = reqwest::Request::try_from(request).map_err(|_| {
+            TransportError::new(
+                TransportErrorKind::Other,
+                false,
+                "the request could not be converted",
+            )
+        })?;
+        let mut resp = self
+            .client
+            .execute(req)
+            .await
+            .map_err(|e| classify(&e, false))?;
         let declared = resp
             .headers()
             .get(CONTENT_LENGTH)

@@ -1,0 +1,94 @@
+//! Error accumulation: every mistake in a spec is reported in one compile.
+//!
+//! Validation never returns early with `?`; it pushes into [`Diag`] and goes on, like
+//! serde's `Ctxt` and darling's `Accumulator`. [`Diag::finish`] turns what was collected into
+//! `compile_error!` invocations, each spanned on the offending token.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+
+/// Collected errors.
+#[derive(Default)]
+pub struct Diag {
+    errors: Vec<syn::Error>,
+}
+
+impl Diag {
+    pub fn new() -> Self {
+        Diag::default()
+    }
+
+    /// Records an error on `span`.
+    pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// Records an error on the tokens of `node`.
+    pub fn error_on<T: ToTokens>(&mut self, node: &T, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new_spanned(node, message));
+    }
+
+    /// Records a syn error as is.
+    pub fn push(&mut self, e: syn::Error) {
+        self.errors.push(e);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// All errors as `compile_error!`s.
+    pub fn to_compile_errors(&self) -> TokenStream {
+        self.errors
+            .iter()
+            .map(syn::Error::to_compile_error)
+            .collect()
+    }
+}
+
+/// "did you mean `x`?" for a misspelt keyword, by edit distance.
+pub fn did_you_mean<'a>(
+    got: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(got, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// A ", did you mean `x`?" suffix, or nothing.
+pub fn suggestion<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(got, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keywords_only() {
+        let kws = ["header", "query", "path", "body"];
+        assert_eq!(did_you_mean("hedaer", kws), Some("header"));
+        assert_eq!(did_you_mean("qeury", kws), Some("query"));
+        assert_eq!(did_you_mean("zzzzzz", kws), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! `#[header_group(provider = ...)]` on an enum: alternative sets of headers, exactly one of
+//! which is sent (Coinflow's three ways to ask for a session key). A variant may also apply
+//! one of the provider's auth schemes with `#[auth(scheme)]`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::{Ident, ItemEnum, LitStr};
+
+use crate::args::{ArgValue, Args, expr_path};
+use crate::diag::{Diag, suggestion};
+use crate::util::{Rt, docs, is_named, option_inner, valid_header_name};
+
+pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut diag = Diag::new();
+    let item: ItemEnum = match syn::parse2(item) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut provider = None;
+    let mut krate = None;
+    match syn::parse2::<Args>(args) {
+        Ok(a) => {
+            for arg in a.0 {
+                match (arg.name().as_str(), &arg.value) {
+                    ("provider", ArgValue::Value(e)) => provider = expr_path(e).cloned(),
+                    ("crate", ArgValue::Value(e)) => krate = expr_path(e).cloned(),
+                    (k, _) => diag.error(
+                        arg.key.span(),
+                        format!(
+                            "unknown header_group key `{k}`{}; write `provider = super::Client`",
+                            suggestion(k, ["provider", "crate"])
+                        ),
+                    ),
+                }
+            }
+        }
+        Err(e) => diag.push(e),
+    }
+    if provider.is_none() {
+        diag.error(
+            proc_macro2::Span::call_site(),
+            "a header group needs `provider = Path` (the client whose schemes `#[auth(..)]` names)",
+        );
+    }
+    let rt = Rt::resolve(krate);
+    let mut variants = Vec::new();
+    let mut applies = Vec::new();
+    let mut auths = Vec::new();
+    for v in &item.variants {
+        let vident = &v.ident;
+        let mut scheme: Option<Ident> = None;
+        for attr in v.attrs.iter().filter(|a| a.path().is_ident("auth")) {
+            match attr.parse_args::<Ident>() {
+                Ok(i) => scheme = Some(i),
+                Err(_) => diag.error_on(attr, "write `#[auth(scheme_name)]`"),
+            }
+        }
+        let vdocs = docs(&v.attrs);
+        let mut fdefs = Vec::new();
+        let mut binds = Vec::new();
+        let mut sends = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        match &v.fields {
+            syn::Fields::Named(n) => {
+                for f in &n.named {
+                    let Some(fi) = f.ident.clone() else { continue };
+                    let mut header: Option<LitStr> = None;
+                    for a in &f.attrs {
+                        if a.path().is_ident("header") {
+                            match a.parse_args::<LitStr>() {
+                                Ok(l) => header = Some(l),
+                                Err(_) => diag.error_on(a, "write `#[header(\"x-name\")]`"),
+                            }
+                        } else if !a.path().is_ident("doc") {
+                            let n = a
+                                .path()
+                                .get_ident()
+                                .map(|i| i.to_string())
+                                .unwrap_or_default();
+                            diag.error_on(a, format!("unknown attribute `{n}`{}; header group fields take #[header(\"name\")]", suggestion(&n, ["header"])));
+                        }
+                    }
+                    let Some(h) = header else {
+                        diag.error(
+                            fi.span(),
+                            format!("field `{fi}` needs its header name: `#[header(\"x-name\")]`"),
+                        );
+                        continue;
+                    };
+                    let hv = h.value();
+                    if !valid_header_name(&hv) {
+                        diag.error(h.span(), "not a valid header name");
+                    }
+                    let lower = hv.to_ascii_lowercase();
+                    if seen.contains(&lower) {
+                        diag.error(
+                            h.span(),
+                            format!("header `{lower}` is declared twice in this variant"),
+                        );
+                    }
+                    if lower == "authorization"
+                        && !is_named(option_inner(&f.ty).unwrap_or(&f.ty), "Secret")
+                    {
+                        diag.error_on(
+                            &f.ty,
+                            "the `authorization` header carries a credential: type it `Secret`",
+                        );
+                    }
+                    seen.push(lower.clone());
+                    let fd = docs(&f.attrs);
+                    let ty = &f.ty;
+                    fdefs.push(quote!(#(#fd)* #fi: #ty,));
+                    binds.push(fi.clone());
+                    let fstr = fi.to_string();
+                    sends.push(if option_inner(ty).is_some() {
+                        quote!(if let #rt::Option::Some(v) = #fi { rb.header(#lower, #fstr, v)?; })
+                    } else {
+                        quote!(rb.header(#lower, #fstr, #fi)?;)
+                    });
+                }
+                variants.push(quote!(#(#vdocs)* #vident { #(#fdefs)* },));
+                applies.push(quote!(Self::#vident { #(#binds),* } => { #(#sends)* }));
+            }
+            syn::Fields::Unit => {
+                variants.push(quote!(#(#vdocs)* #vident,));
+                applies.push(quote!(Self::#vident => {}));
+            }
+            syn::Fields::Unnamed(u) => diag.error_on(
+                u,
+                "header group variants have named fields, each a #[header(\"name\")]",
+            ),
+        }
+        let pat = match &v.fields {
+            syn::Fields::Unit => quote!(Self::#vident),
+            _ => quote!(Self::#vident { .. }),
+        };
+        let a = match (&scheme, &provider) {
+            (Some(s), Some(p)) => quote_spanned!(s.span()=> #pat => #rt::Option::Some(<#p>::#s),),
+            _ => quote!(#pat => #rt::Option::None,),
+        };
+        auths.push(a);
+    }
+    let (vis, ident) = (&item.vis, &item.ident);
+    let d = docs(&item.attrs);
+    if diag.has_errors() {
+        let e = diag.to_compile_errors();
+        return quote!(#e #(#d)* #vis enum #ident { #(#variants)* });
+    }
+    let Some(provider) = provider else {
+        return quote!();
+    };
+    quote! {
+        #(#d)*
+        #[derive(Debug, Clone)]
+        #vis enum #ident { #(#variants)* }
+
+        impl #rt::HeaderGroup<#provider> for #ident {
+            fn apply(&self, rb: &mut #rt::RequestBuilder) -> #rt::Result<(), #rt::InvalidInput> {
+                match self { #(#applies)* }
+                #rt::Result::Ok(())
+            }
+            fn auth(&self) -> #rt::Option<#rt::SchemeId> {
+                match self { #(#auths)* }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Small helpers over syn types shared by the expansions.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Attribute, GenericArgument, PathArguments, Type};
+
+/// How generated code names the runtime: `::auth_sdk::__private` by default, the runtime
+/// crate itself when expanding inside `auth-specs` (which `auth-sdk` depends on, so it
+/// cannot name `auth_sdk`), or the path given with `crate = ...`.
+#[derive(Clone)]
+pub struct Rt(pub TokenStream);
+
+impl Rt {
+    pub fn resolve(explicit: Option<syn::Path>) -> Rt {
+        if let Some(p) = explicit {
+            return Rt(quote!(#p::__private));
+        }
+        match std::env::var("CARGO_PKG_NAME").as_deref() {
+            Ok("auth-specs") => Rt(quote!(::auth_runtime::__private)),
+            _ => Rt(quote!(::auth_sdk::__private)),
+        }
+    }
+
+    /// The path as a string, for serde's `crate = "..."` and `serialize_with = "..."`.
+    pub fn string(&self) -> String {
+        self.0.to_string().replace(' ', "")
+    }
+}
+
+impl quote::ToTokens for Rt {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.0.to_tokens(tokens);
+    }
+}
+
+/// `Option<T>` → `Some(T)`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    generic_inner(ty, "Option")
+}
+
+fn generic_inner<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+/// Whether the type's last path segment is `name` (e.g. `Secret`, `auth_sdk::Secret`).
+pub fn is_named(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))
+}
+
+/// `Secret` or `Option<Secret>`.
+pub fn is_secret_ty(ty: &Type) -> bool {
+    is_named(ty, "Secret") || option_inner(ty).is_some_and(|t| is_named(t, "Secret"))
+}
+
+/// Whether `Secret` appears anywhere in the type's tokens.
+pub fn mentions_secret(ty: &Type) -> bool {
+    quote!(#ty)
+        .to_string()
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w == "Secret")
+}
+
+/// The doc attributes of an item.
+pub fn docs(attrs: &[Attribute]) -> Vec<Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .cloned()
+        .collect()
+}
+
+/// The first doc line, trimmed.
+pub fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        if !a.path().is_ident("doc") {
+            return None;
+        }
+        let syn::Meta::NameValue(nv) = &a.meta else {
+            return None;
+        };
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = &nv.value
+        else {
+            return None;
+        };
+        let v = s.value();
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    })
+}
+
+/// Attributes other than ours and docs (e.g. `#[allow]`, `#[cfg]`), kept on the output.
+pub fn passthrough(attrs: &[Attribute], ours: &[&str]) -> Vec<Attribute> {
+    attrs
+        .iter()
+        .filter(|a| !a.path().is_ident("doc") && !ours.iter().any(|o| a.path().is_ident(o)))
+        .cloned()
+        .collect()
+}
+
+/// serde's rename rules for `rename_all`.
+pub fn rename(name: &str, rule: &str) -> String {
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let cap = |w: &str| {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+            .unwrap_or_default()
+    };
+    match rule {
+        "camelCase" => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == 0 { (*w).to_owned() } else { cap(w) })
+            .collect(),
+        "PascalCase" => words.iter().map(|w| cap(w)).collect(),
+        "kebab-case" => words.join("-"),
+        "SCREAMING_SNAKE_CASE" => words.join("_").to_ascii_uppercase(),
+        "lowercase" => words.concat().to_ascii_lowercase(),
+        "UPPERCASE" => words.concat().to_ascii_uppercase(),
+        _ => name.to_owned(),
+    }
+}
+
+pub const RENAME_RULES: &[&str] = &[
+    "snake_case",
+    "camelCase",
+    "PascalCase",
+    "kebab-case",
+    "SCREAMING_SNAKE_CASE",
+    "lowercase",
+    "UPPERCASE",
+];
+
+/// Whether `name` is a valid HTTP header name (RFC 9110 token).
+pub fn valid_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames() {
+        assert_eq!(rename("client_id", "camelCase"), "clientId");
+        assert_eq!(rename("page_size", "kebab-case"), "page-size");
+        assert_eq!(rename("created_at", "PascalCase"), "CreatedAt");
+    }
+
+    #[test]
+    fn header_names() {
+        assert!(valid_header_name("x-api-key"));
+        assert!(!valid_header_name("x api key"));
+        assert!(!valid_header_name(""));
+        assert!(!valid_header_name("x:y"));
+    }
+}

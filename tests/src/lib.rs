@@ -1,0 +1,1 @@
+//! Integration, ui and snapshot tests of auth-sdk live in `tests/`.
