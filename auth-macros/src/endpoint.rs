@@ -483,21 +483,20 @@ fn validate(diag: &mut Diag, spec: &Spec, fields: &[Field]) -> Vec<Piece> {
         }
         pieces = p;
         for piece in &pieces {
-            if let Piece::Param(name) = piece {
-                if !fields
+            if let Piece::Param(name) = piece
+                && !fields
                     .iter()
                     .any(|f| matches!(f.role, Role::Path { .. }) && f.ident == name)
-                {
-                    let hint = if fields.iter().any(|f| f.ident == name) {
-                        format!("mark the field `{name}` with #[path]")
-                    } else {
-                        format!("add a field `#[path] pub {name}: String`")
-                    };
-                    diag.error(
-                        lit.span(),
-                        format!("placeholder `{{{name}}}` has no path field; {hint}"),
-                    );
-                }
+            {
+                let hint = if fields.iter().any(|f| f.ident == name) {
+                    format!("mark the field `{name}` with #[path]")
+                } else {
+                    format!("add a field `#[path] pub {name}: String`")
+                };
+                diag.error(
+                    lit.span(),
+                    format!("placeholder `{{{name}}}` has no path field; {hint}"),
+                );
             }
         }
     }
@@ -912,6 +911,7 @@ fn generate(
                 base: &#rt::BaseUrl,
             ) -> #rt::Result<#rt::http::Request<#rt::bytes::Bytes>, #rt::InvalidInput> {
                 let mut rb = #rt::RequestBuilder::new(#rt::http::Method::#method_tok, base);
+                rb.default_headers(<#provider as #rt::Provider>::DEFAULT_HEADERS);
                 #(#build)*
                 rb.finish()
             }

@@ -60,12 +60,12 @@ pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
                     errors.push(format!("placeholder `{{{name}}}` appears twice; each path field fills one placeholder"));
                     continue;
                 }
-                if let Some(Piece::Param(prev)) = pieces.last() {
-                    if lit.is_empty() {
-                        errors.push(format!(
+                if let Some(Piece::Param(prev)) = pieces.last()
+                    && lit.is_empty()
+                {
+                    errors.push(format!(
                             "placeholders `{{{prev}}}` and `{{{name}}}` touch; separate them with a literal such as `/`"
                         ));
-                    }
                 }
                 if !lit.is_empty() {
                     pieces.push(Piece::Literal(std::mem::take(&mut lit)));

@@ -65,6 +65,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut envelope: Option<TokenStream> = None;
     let mut schemes: Vec<SchemeDecl> = Vec::new();
     let mut krate: Option<syn::Path> = None;
+    let mut default_headers: Vec<(String, LitStr)> = Vec::new();
 
     for arg in args.0 {
         let key = arg.name();
@@ -118,6 +119,27 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             ("crate", ArgValue::Value(e)) => match expr_path(&e) {
                 Some(p) => krate = Some(p.clone()),
                 None => diag.error(span_of(&e), "expected a path, e.g. `crate = ::auth_sdk`"),
+            },
+            ("default_header", ArgValue::List(t)) => match parse_list::<LitStr>(t) {
+                Ok(l) if l.len() == 2 => {
+                    let (n, v) = (&l[0], &l[1]);
+                    if !valid_header_name(&n.value()) {
+                        diag.error(
+                            n.span(),
+                            "not a valid header name; use letters, digits and `-`",
+                        );
+                    } else if v.value().bytes().any(|b| b < 0x20 || b == 0x7f) {
+                        diag.error(v.span(), "header values cannot contain control characters");
+                    } else if matches!(n.value().to_ascii_lowercase().as_str(), "authorization") {
+                        diag.error(n.span(), "credentials are sent by auth schemes, not fixed headers: declare a `scheme(..)`");
+                    } else {
+                        default_headers.push((n.value().to_ascii_lowercase(), v.clone()));
+                    }
+                }
+                _ => diag.error(
+                    arg.key.span(),
+                    "write `default_header(\"content-type\", \"application/json\")`",
+                ),
             },
             (k, _) if KEYS.contains(&k) => diag.error(
                 arg.key.span(),
@@ -179,7 +201,17 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         };
     }
     generate(
-        &rt, &item, name, base_url, base_urls, error_ty, env_prefix, envelope, schemes, creds,
+        &rt,
+        &item,
+        name,
+        base_url,
+        base_urls,
+        error_ty,
+        env_prefix,
+        envelope,
+        schemes,
+        creds,
+        default_headers,
     )
 }
 
@@ -375,12 +407,11 @@ fn parse_source(diag: &mut Diag, e: &Expr) -> Option<Source> {
     if let Some(i) = expr_ident(e) {
         return Some(Source::Credential(i.clone()));
     }
-    if let Expr::Call(c) = e {
-        if expr_ident(&c.func).is_some_and(|f| f == "issued") {
-            if let (Some(p), 1) = (c.args.first().and_then(expr_path), c.args.len()) {
-                return Some(Source::Issued(p.clone()));
-            }
-        }
+    if let Expr::Call(c) = e
+        && expr_ident(&c.func).is_some_and(|f| f == "issued")
+        && let (Some(p), 1) = (c.args.first().and_then(expr_path), c.args.len())
+    {
+        return Some(Source::Issued(p.clone()));
     }
     diag.error_on(e, "expected a credential name or `issued(endpoint_module)`");
     None
@@ -515,7 +546,9 @@ fn generate(
     envelope: Option<TokenStream>,
     schemes: Vec<SchemeDecl>,
     creds: Vec<Credential>,
+    default_headers: Vec<(String, LitStr)>,
 ) -> TokenStream {
+    let dh = default_headers.iter().map(|(n, v)| quote!((#n, #v)));
     let vis = &item.vis;
     let client = &item.ident;
     let client_docs = docs(&item.attrs);
@@ -752,6 +785,7 @@ fn generate(
             const SCHEMES: &'static [#rt::Scheme<Self>] = &[#(#scheme_entries),*];
             const TOKEN_SLOTS: usize = #token_slots;
             const ENVELOPE: #rt::Option<#rt::Envelope> = #envelope;
+            const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[#(#dh),*];
             fn from_core(core: #rt::Arc<#rt::ClientCore<Self>>) -> Self {
                 Self { core }
             }

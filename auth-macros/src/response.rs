@@ -297,12 +297,11 @@ fn validate(
         }
         pos
     };
-    if let Some(t) = token {
-        if let Some(p) = find(diag, t, "token") {
-            if !is_named(&fields[p].ty, "Secret") {
-                diag.error_on(&fields[p].ty, format!("the token field `{t}` must be typed `Secret`, so the token is redacted and zeroized"));
-            }
-        }
+    if let Some(t) = token
+        && let Some(p) = find(diag, t, "token")
+        && !is_named(&fields[p].ty, "Secret")
+    {
+        diag.error_on(&fields[p].ty, format!("the token field `{t}` must be typed `Secret`, so the token is redacted and zeroized"));
     }
     match life {
         Some((Life::In(i), _)) | Some((Life::At(i), _)) => {

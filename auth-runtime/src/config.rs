@@ -53,13 +53,13 @@ impl Timeouts {
                 ));
             }
         }
-        if let (Some(a), Some(t)) = (self.attempt, self.total) {
-            if a > t {
-                return Err(BuildError::new(
-                    "timeouts.attempt",
-                    format!("the attempt timeout ({a:?}) exceeds the total timeout ({t:?})"),
-                ));
-            }
+        if let (Some(a), Some(t)) = (self.attempt, self.total)
+            && a > t
+        {
+            return Err(BuildError::new(
+                "timeouts.attempt",
+                format!("the attempt timeout ({a:?}) exceeds the total timeout ({t:?})"),
+            ));
         }
         Ok(())
     }

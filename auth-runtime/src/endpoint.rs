@@ -140,6 +140,16 @@ impl RequestBuilder {
         }
     }
 
+    /// Adds the provider's fixed headers (checked by the macro at compile time).
+    pub fn default_headers(&mut self, headers: &'static [(&'static str, &'static str)]) {
+        for (name, value) in headers {
+            self.headers.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+    }
+
     /// Appends a literal part of the path template.
     pub fn path(&mut self, literal: &str) {
         self.uri.push_str(literal);
@@ -323,16 +333,16 @@ pub(crate) fn parse_parts<E: Endpoint>(
         )));
     }
     if meta.success.contains(&status.as_u16()) {
-        if let Some(env) = <E::Provider as Provider>::ENVELOPE {
-            if let Some(code) = envelope_failure(&env, body) {
-                return Err(provider_error::<E>(
-                    status,
-                    headers,
-                    body,
-                    Some(code),
-                    env.reauth.contains(&code),
-                ));
-            }
+        if let Some(env) = <E::Provider as Provider>::ENVELOPE
+            && let Some(code) = envelope_failure(&env, body)
+        {
+            return Err(provider_error::<E>(
+                status,
+                headers,
+                body,
+                Some(code),
+                env.reauth.contains(&code),
+            ));
         }
         return E::decode_response(headers, body).map_err(|f| match f {
             DecodeFailure::Json(e) => {
@@ -368,7 +378,7 @@ fn provider_error<E: Endpoint>(
     } else {
         serde_json::from_slice::<E::ErrorBody>(body).ok()
     };
-    Error::Provider(ProviderError {
+    Error::Provider(Box::new(ProviderError {
         provider: <E::Provider as Provider>::NAME,
         endpoint: E::METADATA.name,
         status,
@@ -377,7 +387,7 @@ fn provider_error<E: Endpoint>(
         body: parsed,
         raw: RawBody::new(body.to_vec()),
         auth_failure,
-    })
+    }))
 }
 
 fn envelope_code(env: &Envelope, body: &[u8]) -> Option<i64> {

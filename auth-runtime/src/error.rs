@@ -29,7 +29,7 @@ pub enum Error<B = serde_json::Value> {
     Transport(TransportError),
     /// The provider answered with an error (a non-success status, or a failure code in a
     /// success envelope) and its typed error body.
-    Provider(ProviderError<B>),
+    Provider(Box<ProviderError<B>>),
     /// The provider answered but the body could not be decoded; the raw body is kept.
     Decode(DecodeError),
     /// The provider throttled the call and asked for a wait longer than the client may sleep.
@@ -84,16 +84,19 @@ impl<B> Error<B> {
             Error::TokenExchange(e) => Error::TokenExchange(e),
             Error::Timeout(e) => Error::Timeout(e),
             Error::Transport(e) => Error::Transport(e),
-            Error::Provider(e) => Error::Provider(ProviderError {
-                provider: e.provider,
-                endpoint: e.endpoint,
-                status: e.status,
-                headers: e.headers,
-                code: e.code,
-                body: e.body.map(f),
-                raw: e.raw,
-                auth_failure: e.auth_failure,
-            }),
+            Error::Provider(e) => {
+                let e = *e;
+                Error::Provider(Box::new(ProviderError {
+                    provider: e.provider,
+                    endpoint: e.endpoint,
+                    status: e.status,
+                    headers: e.headers,
+                    code: e.code,
+                    body: e.body.map(f),
+                    raw: e.raw,
+                    auth_failure: e.auth_failure,
+                }))
+            }
             Error::Decode(e) => Error::Decode(e),
             Error::RateLimited(e) => Error::RateLimited(e),
         }

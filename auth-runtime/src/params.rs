@@ -127,30 +127,29 @@ pub fn path_segment<'a>(
             "a path parameter must not be `.` or `..`",
         ));
     }
-    if !charset.is_empty() {
-        if let Some(pos) = value
+    if !charset.is_empty()
+        && let Some(pos) = value
             .chars()
             .position(|c| !charset.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)))
-        {
-            let allowed: Vec<String> = charset
-                .iter()
-                .map(|(lo, hi)| {
-                    if lo == hi {
-                        lo.to_string()
-                    } else {
-                        format!("{lo}-{hi}")
-                    }
-                })
-                .collect();
-            return Err(InvalidInput::new(
-                field,
-                format!(
-                    "character {} is outside the accepted set [{}]",
-                    pos + 1,
-                    allowed.join("")
-                ),
-            ));
-        }
+    {
+        let allowed: Vec<String> = charset
+            .iter()
+            .map(|(lo, hi)| {
+                if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("{lo}-{hi}")
+                }
+            })
+            .collect();
+        return Err(InvalidInput::new(
+            field,
+            format!(
+                "character {} is outside the accepted set [{}]",
+                pos + 1,
+                allowed.join("")
+            ),
+        ));
     }
     Ok(utf8_percent_encode(value, SEGMENT).into())
 }

@@ -33,6 +33,8 @@ pub trait Provider: Sized + Send + Sync + 'static {
     const TOKEN_SLOTS: usize;
     /// Envelope rule, for providers that report failures in a success body.
     const ENVELOPE: Option<Envelope>;
+    /// Headers sent on every request (lowercase names), e.g. Coolset's `content-type`.
+    const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[];
     /// Wraps a configured core.
     fn from_core(core: Arc<ClientCore<Self>>) -> Self;
     /// The core.

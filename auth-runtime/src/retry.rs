@@ -36,7 +36,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0 && secs < 1e9)
+        return (secs.is_finite() && (0.0..1e9).contains(&secs))
             .then(|| Duration::from_secs_f64(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
@@ -52,10 +52,9 @@ pub fn requested_wait(
     if let Some(v) = headers
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
+        && let Some(d) = parse_retry_after(v, now)
     {
-        if let Some(d) = parse_retry_after(v, now) {
-            return Some(d);
-        }
+        return Some(d);
     }
     if status == StatusCode::TOO_MANY_REQUESTS {
         let reset = crate::ratelimit::RateLimit::from_headers(headers).reset_at?;

@@ -86,7 +86,7 @@ pub fn jwt_exp(token: &str) -> Option<SystemTime> {
         exp: Option<f64>,
     }
     let exp = serde_json::from_slice::<Claims>(&bytes).ok()?.exp?;
-    if !exp.is_finite() || exp < 0.0 || exp > 1e12 {
+    if !exp.is_finite() || !(0.0..=1e12).contains(&exp) {
         return None;
     }
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs_f64(exp))

@@ -1,0 +1,79 @@
+//! Coinflow: merchant key, end-user identity headers, and per-user session keys.
+//!
+//! Calls: [`get_message`] (the text a wallet signs), [`get_session_key`] (a session key for
+//! one of three documented header sets, modelled as [`get_session_key::Identity`] so a wrong
+//! mix cannot be built) and [`verify_token`] (is a session key live).
+//!
+//! Schemes for endpoints declared by users: `merchant` (the merchant key, raw in
+//! `Authorization`) and `session` (a session key in `x-coinflow-auth-session-key`, minted
+//! by `get_session_key` for the client's configured `identity` and cached).
+//!
+//! Assumptions:
+//! - The merchant key goes raw in `Authorization`, never with `Bearer ` (every example).
+//! - Session-key lifetime is contradictory (guides: 30 min; sample JWTs: 24 h): the client
+//!   reads the key's JWT `exp` and refreshes after at most 30 minutes, or on a 401.
+//! - Errors of the three calls are undocumented; bodies are decoded leniently as the
+//!   general `{name, message}` shape and the raw body is always kept.
+//! - The production base URL (`https://api.coinflow.cash/api`) comes from the vendor SDK;
+//!   the sandbox is [`Client::BASE_URL_SANDBOX`].
+
+use auth_macros::{model, provider, string_enum};
+use auth_runtime::Secret;
+
+pub mod get_message;
+pub mod get_session_key;
+pub mod verify_token;
+
+/// Client for the Coinflow API.
+#[provider(
+    name = "Coinflow",
+    base_url = "https://api.coinflow.cash/api",
+    base_urls(sandbox = "https://api-sandbox.coinflow.cash/api"),
+    error = ErrorBody,
+    env_prefix = "COINFLOW",
+    scheme(merchant = authorization(merchant_key)),
+    scheme(session = header("x-coinflow-auth-session-key", issued(get_session_key))),
+)]
+pub struct Client {
+    /// Merchant API key (server side only), sent raw in `Authorization`.
+    #[credential(env = "COINFLOW_MERCHANT_KEY")]
+    merchant_key: Secret,
+    /// The end user the `session` scheme mints session keys for.
+    #[credential(public)]
+    identity: get_session_key::Identity,
+}
+
+/// The chain of a wallet (`x-coinflow-auth-blockchain`). Values the SDK does not know are
+/// kept in `Other`.
+#[string_enum(rename_all = "lowercase")]
+pub enum Blockchain {
+    /// Solana (also for Coinflow's in-app wallet).
+    Solana,
+    /// Ethereum.
+    Eth,
+    /// Polygon.
+    Polygon,
+    /// Base.
+    Base,
+    /// Arbitrum.
+    Arbitrum,
+    /// Stellar.
+    Stellar,
+    /// Monad.
+    Monad,
+    /// Tempo.
+    Tempo,
+    /// Pseudo-chain for users without a wallet (purpose undocumented).
+    User,
+}
+
+/// Coinflow's error body, where one is declared: `{name, message, stack?}`.
+#[model]
+pub struct ErrorBody {
+    /// Error class name.
+    pub name: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Server stack trace, when the server includes one.
+    pub stack: Option<String>,
+}
