@@ -9,8 +9,8 @@ use crate::args::{ArgValue, Args, expr_ident, expr_path, expr_str, span_of};
 use crate::diag::{Diag, suggestion};
 use crate::path_template::{self, Piece};
 use crate::util::{
-    RENAME_RULES, Rt, docs, first_doc_line, is_named, is_secret_ty, option_inner, passthrough,
-    rename, valid_header_name,
+    RENAME_RULES, Rt, arg_ty, docs, first_doc_line, is_named, is_secret_ty, option_inner,
+    passthrough, rename, valid_header_name,
 };
 
 const KEYS: &[&str] = &[
@@ -647,8 +647,9 @@ fn generate(
     let new_args: Vec<TokenStream> = required
         .iter()
         .map(|f| {
-            let (i, t) = (&f.ident, &f.ty);
-            quote!(#i: impl ::core::convert::Into<#t>)
+            let i = &f.ident;
+            let t = arg_ty(&f.ty);
+            quote!(#i: #t)
         })
         .collect();
     let new_inits = fields.iter().map(|f| {
@@ -663,10 +664,11 @@ fn generate(
     let setters = optional.iter().map(|f| {
         let (i, d) = (&f.ident, &f.docs);
         let inner = f.inner.as_ref().unwrap_or(&f.ty);
+        let arg = arg_ty(inner);
         quote! {
             #(#d)*
             #[must_use]
-            pub fn #i(mut self, value: impl ::core::convert::Into<#inner>) -> Self {
+            pub fn #i(mut self, value: #arg) -> Self {
                 self.#i = #rt::Option::Some(value.into());
                 self
             }
@@ -817,10 +819,10 @@ fn generate(
                 );
                 let bsetters = optional.iter().map(|f| {
                     let (i, d) = (&f.ident, &f.docs);
-                    let inner = f.inner.as_ref().unwrap_or(&f.ty);
+                    let arg = arg_ty(f.inner.as_ref().unwrap_or(&f.ty));
                     quote! {
                         #(#d)*
-                        pub fn #i(mut self, value: impl ::core::convert::Into<#inner>) -> Self {
+                        pub fn #i(mut self, value: #arg) -> Self {
                             self.request = self.request.#i(value);
                             self
                         }
@@ -868,6 +870,13 @@ fn generate(
         }
     };
 
+    let new_fn = quote_spanned! {req.span()=>
+        /// Builds the request from its required inputs; optional inputs are set with the methods below.
+        pub fn new(#(#new_args),*) -> Self {
+            Self { #(#new_inits)* }
+        }
+    };
+
     quote! {
         #[doc = #req_doc_head]
         #[doc = ""]
@@ -880,10 +889,7 @@ fn generate(
         }
 
         impl #req {
-            /// Builds the request from its required inputs; optional inputs are set with the methods below.
-            pub fn new(#(#new_args),*) -> Self {
-                Self { #(#new_inits)* }
-            }
+            #new_fn
             #(#setters)*
         }
 

@@ -58,6 +58,21 @@ pub fn is_named(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))
 }
 
+/// The argument type of a generated constructor or setter: `impl Into<T>` (so `&str` works
+/// for `String` and `Secret`), except for primitives, which are taken as they are so that
+/// integer literals infer (`.limit(20)`).
+pub fn arg_ty(ty: &Type) -> proc_macro2::TokenStream {
+    const PRIMS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    if PRIMS.iter().any(|p| is_named(ty, p)) {
+        quote!(#ty)
+    } else {
+        quote!(impl ::core::convert::Into<#ty>)
+    }
+}
+
 /// `Secret` or `Option<Secret>`.
 pub fn is_secret_ty(ty: &Type) -> bool {
     is_named(ty, "Secret") || option_inner(ty).is_some_and(|t| is_named(t, "Secret"))

@@ -47,3 +47,8 @@ pub use auth_runtime::__private::http;
 pub use auth_runtime::__private::serde_json;
 /// The `reqwest` crate this SDK uses, so a caller's `reqwest::Client` is the same type.
 pub use reqwest;
+
+/// The README's examples, compiled as doc tests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
