@@ -16,6 +16,11 @@ use crate::token::IssuedToken;
 /// Longest time before expiry at which a refresh starts.
 const MAX_REFRESH_WINDOW: Duration = Duration::from_secs(300);
 
+/// After a failed proactive refresh, how long calls keep using the still-valid token before
+/// trying again (at most; a quarter of the token's remaining life when that is shorter), so
+/// an issuer that is down is not hit once per call.
+const REFRESH_COOLDOWN: Duration = Duration::from_secs(5);
+
 /// A cached token.
 #[derive(Debug)]
 pub struct CachedToken {
@@ -66,6 +71,8 @@ impl CachedToken {
 pub struct TokenCache {
     current: RwLock<Option<Arc<CachedToken>>>,
     refresh: tokio::sync::Mutex<()>,
+    /// No proactive refresh before this instant (set after a failed one).
+    cooldown_until: std::sync::Mutex<Option<Instant>>,
 }
 
 impl TokenCache {
@@ -82,7 +89,8 @@ impl TokenCache {
 
     /// Returns a usable token, fetching one with `fetch` when the cache has none or the
     /// cached one is in its refresh window. While a still-valid token exists, a failed
-    /// refresh returns that token instead of the error.
+    /// refresh returns that token instead of the error, and callers arriving while a refresh
+    /// is in flight get that token at once instead of queueing behind the refresh.
     pub async fn get<F, Fut, E>(&self, clock: &dyn Clock, fetch: F) -> Result<Arc<CachedToken>, E>
     where
         F: FnOnce() -> Fut,
@@ -91,7 +99,20 @@ impl TokenCache {
         if let Some(t) = self.fresh(clock) {
             return Ok(t);
         }
-        let _flight = self.refresh.lock().await;
+        if self.cooling_down(clock.now()) {
+            if let Some(t) = self.usable(clock) {
+                return Ok(t);
+            }
+        }
+        let _flight = match self.refresh.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                if let Some(t) = self.usable(clock) {
+                    return Ok(t);
+                }
+                self.refresh.lock().await
+            }
+        };
         // Double-check: another caller may have refreshed while we waited.
         let previous = self
             .current
@@ -103,6 +124,10 @@ impl TokenCache {
         }
         match fetch().await {
             Ok(issued) => {
+                *self
+                    .cooldown_until
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = None;
                 let token = Arc::new(CachedToken::from_issued(issued, clock, fastrand::f64()));
                 if token.cacheable {
                     *self.current.write().unwrap_or_else(|e| e.into_inner()) =
@@ -116,6 +141,15 @@ impl TokenCache {
             }
             Err(e) => match previous.filter(|t| t.is_usable(clock.now())) {
                 Some(old) => {
+                    let now = clock.now();
+                    let left = old
+                        .expires_at
+                        .map_or(REFRESH_COOLDOWN, |e| e.saturating_duration_since(now) / 4);
+                    *self
+                        .cooldown_until
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) =
+                        Some(now + left.min(REFRESH_COOLDOWN));
                     tracing::warn!(
                         "proactive token refresh failed; the current token is still valid and stays in use"
                     );
@@ -124,6 +158,19 @@ impl TokenCache {
                 None => Err(e),
             },
         }
+    }
+
+    fn cooling_down(&self, now: Instant) -> bool {
+        self.cooldown_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|until| now < until)
+    }
+
+    /// The cached token if it is still valid, even inside its refresh window.
+    fn usable(&self, clock: &dyn Clock) -> Option<Arc<CachedToken>> {
+        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
+        guard.as_ref().filter(|t| t.is_usable(clock.now())).cloned()
     }
 
     /// Drops `token` if it is still the cached one (after the provider rejected it).
@@ -212,6 +259,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn failed_refresh_cools_down_while_the_old_token_is_valid() {
+        let clock = ManualClock::new();
+        let cache = TokenCache::new();
+        let fetches = AtomicUsize::new(0);
+        let ok = cache
+            .get(&clock, || async { Ok::<_, &str>(issued("a", 600)) })
+            .await;
+        assert!(ok.is_ok());
+        clock.advance(Duration::from_secs(320)); // in the window, 280 s left
+        for _ in 0..10 {
+            let t = cache
+                .get(&clock, || {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    async { Err::<IssuedToken, _>("down") }
+                })
+                .await;
+            assert_eq!(
+                t.map(|t| t.token.expose_secret().to_owned()).as_deref(),
+                Ok("a")
+            );
+        }
+        assert_eq!(
+            fetches.load(Ordering::SeqCst),
+            1,
+            "one attempt, then a cool-down"
+        );
+        clock.advance(Duration::from_secs(6));
+        let b = cache
+            .get(&clock, || async { Ok::<_, &str>(issued("b", 600)) })
+            .await;
+        assert_eq!(
+            b.map(|t| t.token.expose_secret().to_owned()).as_deref(),
+            Ok("b")
+        );
+    }
+
+    #[tokio::test]
     async fn expired_on_arrival_is_used_once_not_cached() {
         let clock = ManualClock::new();
         let cache = TokenCache::new();
@@ -264,6 +348,40 @@ mod tests {
             assert_eq!(t.await.ok().and_then(Result::ok).as_deref(), Some("one"));
         }
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn valid_token_served_while_a_refresh_is_in_flight() {
+        let clock = Arc::new(ManualClock::new());
+        let cache = Arc::new(TokenCache::new());
+        let first = cache
+            .get(&*clock, || async { Ok::<_, ()>(issued("old", 600)) })
+            .await;
+        assert!(first.is_ok());
+        clock.advance(Duration::from_secs(320)); // in the window, 280 s still valid
+        let (c2, k2) = (Arc::clone(&cache), Arc::clone(&clock));
+        let slow = tokio::spawn(async move {
+            c2.get(&*k2, || async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Err::<IssuedToken, _>(())
+            })
+            .await
+            .map(|t| t.token.expose_secret().to_owned())
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let other = cache
+            .get(&*clock, || async {
+                Ok::<_, ()>(issued("never-fetched", 600))
+            })
+            .await
+            .map(|t| t.token.expose_secret().to_owned());
+        assert_eq!(other.as_deref(), Ok("old"));
+        assert!(
+            started.elapsed() < Duration::from_millis(200),
+            "did not queue"
+        );
+        assert_eq!(slow.await.ok().and_then(Result::ok).as_deref(), Some("old"));
     }
 
     #[tokio::test]

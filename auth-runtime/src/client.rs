@@ -6,21 +6,22 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use http::header::{AUTHORIZATION, HeaderName};
 use tracing::Instrument as _;
 
+use crate::budget::BudgetState;
 use crate::cache::{CachedToken, TokenCache};
-use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, RetryPolicy, Timeouts};
+use crate::clock::Clock;
+use crate::config::{Config, RetryPolicy};
 use crate::endpoint::{BaseUrl, Endpoint, parse_parts};
 use crate::error::{
-    BuildError, Error, InvalidInput, MissingCredential, RateLimited, Timeout, TimeoutKind,
-    TokenExchangeError, TransportErrorKind,
+    Error, InvalidInput, MissingCredential, Timeout, TimeoutKind, TokenExchangeError,
+    TransportErrorKind,
 };
-use crate::params::header_value;
-use crate::provider::{Placement, Provider, SchemeId, SchemeKind};
-use crate::retry::{backoff, requested_wait};
-use crate::transport::{ReqwestTransport, Transport};
+use crate::provider::{Provider, SchemeId, SchemeKind, place};
+use crate::retry::{Decision, decide, rate_limited};
+use crate::transport::Transport;
+
+pub use crate::builder::ClientBuilder;
 
 /// Configured state of one provider client. Generated clients hold it in an `Arc`, so
 /// cloning a client is cheap and clones share the token cache.
@@ -31,6 +32,8 @@ pub struct ClientCore<P: Provider> {
     caches: Box<[TokenCache]>,
     config: Config,
     clock: Arc<dyn Clock>,
+    /// The client-wide retry budget, shared by clones (they share this core).
+    budget: BudgetState,
 }
 
 impl<P: Provider> fmt::Debug for ClientCore<P> {
@@ -66,6 +69,25 @@ impl<B> From<AuthFailure> for Error<B> {
 }
 
 impl<P: Provider> ClientCore<P> {
+    /// Assembles a core from a checked configuration (see [`ClientBuilder::build`]).
+    pub(crate) fn from_parts(
+        base: BaseUrl,
+        transport: Arc<dyn Transport>,
+        credentials: P::Credentials,
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        ClientCore {
+            base,
+            transport,
+            credentials,
+            caches: (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect(),
+            budget: BudgetState::new(config.retry.budget),
+            config,
+            clock,
+        }
+    }
+
     /// The client's credentials.
     pub fn credentials(&self) -> &P::Credentials {
         &self.credentials
@@ -133,6 +155,13 @@ impl<P: Provider> ClientCore<P> {
         let prepared = request.to_http_request(&self.base)?;
         let scheme = request.auth();
         let policy: RetryPolicy = self.config.retry;
+        // Retries that could not finish before the total timeout are not started.
+        let deadline = self
+            .config
+            .timeouts
+            .total
+            .and_then(|t| tokio::time::Instant::now().checked_add(t));
+        self.budget.deposit();
         let mut attempt: u32 = 0;
         let mut replayed = false;
         loop {
@@ -161,28 +190,30 @@ impl<P: Provider> ClientCore<P> {
                 }
                 Err(e) => e.map_body(|never| match never {}),
             };
-            let retryable = err.is_transient() && (meta.idempotent || !reached_server(&err));
-            if !retryable || attempt >= policy.max_attempts {
+            let delay = match decide(
+                &err,
+                meta.idempotent,
+                attempt,
+                &policy,
+                self.clock.system_now(),
+                fastrand::f64(),
+            ) {
+                Decision::Fail => return Err(err),
+                Decision::Throttled(wait) => return Err(rate_limited(P::NAME, &err, wait)),
+                Decision::Retry(delay) => delay,
+            };
+            if let Some(d) = deadline
+                && tokio::time::Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|at| at >= d)
+            {
+                tracing::debug!(delay_ms = delay.as_millis() as u64, error = %ErrorSummary(&err), "no retry: it could not finish before the total timeout");
                 return Err(err);
             }
-            let delay = match &err {
-                Error::Provider(pe) => {
-                    match requested_wait(pe.status, &pe.headers, self.clock.system_now()) {
-                        Some(wait) if wait > policy.max_retry_after => {
-                            let rl = pe.rate_limit();
-                            return Err(Error::RateLimited(RateLimited {
-                                provider: P::NAME,
-                                status: pe.status,
-                                retry_after: Some(wait),
-                                reset_at: rl.reset_at,
-                            }));
-                        }
-                        Some(wait) => wait,
-                        None => backoff(&policy, attempt, fastrand::f64()),
-                    }
-                }
-                _ => backoff(&policy, attempt, fastrand::f64()),
-            };
+            if !self.budget.try_withdraw() {
+                tracing::debug!(error = %ErrorSummary(&err), "no retry: the client's retry budget is exhausted");
+                return Err(err);
+            }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %ErrorSummary(&err), "retrying");
             tokio::time::sleep(delay).await;
         }
@@ -261,20 +292,28 @@ impl<P: Provider> ClientCore<P> {
                     Some(t) => t,
                     None => {
                         tracing::debug!(issuer, "obtaining a token");
-                        let get = cache.get(clock, || issue(self));
-                        match self.config.timeouts.token_exchange {
-                            Some(limit) => {
-                                tokio::time::timeout(limit, get).await.map_err(|_| {
-                                    AuthFailure::Timeout(Timeout::new(
-                                        TimeoutKind::TokenExchange,
-                                        limit,
-                                        false,
-                                    ))
-                                })?
+                        // The exchange's own timeout is inside the fetch, so a timed-out
+                        // refresh is a failed refresh: the cache falls back to a still-valid
+                        // token. Waiting for another caller's refresh is bounded by twice it.
+                        let limit = self.config.timeouts.token_exchange;
+                        let get = cache.get(clock, || async move {
+                            match limit {
+                                Some(limit) => tokio::time::timeout(limit, issue(self))
+                                    .await
+                                    .map_err(|_| exchange_timeout(limit))?
+                                    .map_err(AuthFailure::Exchange),
+                                None => issue(self).await.map_err(AuthFailure::Exchange),
                             }
-                            None => get.await,
+                        });
+                        match limit {
+                            Some(limit) => {
+                                let outer = limit.saturating_mul(2);
+                                tokio::time::timeout(outer, get)
+                                    .await
+                                    .map_err(|_| exchange_timeout(outer))??
+                            }
+                            None => get.await?,
                         }
-                        .map_err(AuthFailure::Exchange)?
                     }
                 };
                 place(headers, *placement, token.token.expose_secret(), issuer)
@@ -310,6 +349,10 @@ impl<P: Provider> ClientCore<P> {
     }
 }
 
+fn exchange_timeout(after: std::time::Duration) -> AuthFailure {
+    AuthFailure::Timeout(Timeout::new(TimeoutKind::TokenExchange, after, false))
+}
+
 fn scheme_at<P: Provider>(
     id: SchemeId,
 ) -> Result<&'static crate::provider::Scheme<P>, AuthFailure> {
@@ -327,42 +370,6 @@ fn unreachable_any() -> Result<Option<UsedToken>, AuthFailure> {
         "auth",
         "nested `any` schemes are not supported",
     )))
-}
-
-fn place(
-    headers: &mut HeaderMap,
-    placement: Placement,
-    value: &str,
-    field: &'static str,
-) -> Result<(), InvalidInput> {
-    match placement {
-        Placement::Bearer => {
-            let mut v = String::with_capacity(7 + value.len());
-            v.push_str("Bearer ");
-            v.push_str(value);
-            headers.insert(AUTHORIZATION, header_value(&v, field, true)?);
-        }
-        Placement::Authorization => {
-            headers.insert(AUTHORIZATION, header_value(value, field, true)?);
-        }
-        Placement::Header(name) => {
-            headers.insert(
-                HeaderName::from_static(name),
-                header_value(value, field, true)?,
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Whether the request may have reached the provider (so a non-idempotent call must not be retried).
-fn reached_server<B>(err: &Error<B>) -> bool {
-    match err {
-        Error::Transport(t) => t.sent,
-        Error::Timeout(t) => t.sent,
-        Error::Provider(_) | Error::Decode(_) | Error::RateLimited(_) => true,
-        _ => false,
-    }
 }
 
 fn clone_request(req: &http::Request<Bytes>) -> http::Request<Bytes> {
@@ -387,141 +394,6 @@ impl<B> fmt::Display for ErrorSummary<'_, B> {
             Error::Decode(d) => write!(f, "undecodable HTTP {} body", d.status),
             Error::RateLimited(r) => write!(f, "rate limited (HTTP {})", r.status),
         }
-    }
-}
-
-/// Builds a provider client. `Client::builder()` of each provider returns one.
-pub struct ClientBuilder<P: Provider> {
-    credentials: P::Credentials,
-    base_url: Option<String>,
-    transport: Option<Arc<dyn Transport>>,
-    http_client: Option<reqwest::Client>,
-    config: Config,
-    clock: Option<Arc<dyn Clock>>,
-    allow_http_loopback: bool,
-}
-
-impl<P: Provider> fmt::Debug for ClientBuilder<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("provider", &P::NAME)
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
-            .field("config", &self.config)
-            .field("allow_http_loopback", &self.allow_http_loopback)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<P: Provider> Default for ClientBuilder<P> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<P: Provider> ClientBuilder<P> {
-    /// A builder with no credentials, the provider's default base URL and default settings.
-    pub fn new() -> Self {
-        ClientBuilder {
-            credentials: P::Credentials::default(),
-            base_url: None,
-            transport: None,
-            http_client: None,
-            config: Config::default(),
-            clock: None,
-            allow_http_loopback: false,
-        }
-    }
-
-    /// Sets the credentials.
-    pub fn credentials(mut self, credentials: P::Credentials) -> Self {
-        self.credentials = credentials;
-        self
-    }
-
-    /// Sends calls to this base URL (a region, a sandbox, a mock). It must be https, unless
-    /// it is a loopback address and [`allow_http_loopback`](Self::allow_http_loopback) is set.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Allows plain `http://` for loopback hosts (127.0.0.0/8, `::1`, `localhost`): for the
-    /// sandbox and tests. Other `http://` URLs are always refused.
-    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
-        self.allow_http_loopback = allow;
-        self
-    }
-
-    /// Uses the caller's `reqwest::Client` (see [`ReqwestTransport::from_client`]).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Uses a custom transport.
-    pub fn transport(mut self, transport: impl Transport) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    /// Sets the timeouts.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.config.timeouts = timeouts;
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.config.retry = retry;
-        self
-    }
-
-    /// Caps the response body size.
-    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.config.max_body_bytes = bytes;
-        self
-    }
-
-    /// Uses another clock (tests).
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<P, BuildError> {
-        self.config.validate()?;
-        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(P::DEFAULT_BASE_URL))?;
-        if !base.is_https() {
-            if !base.is_loopback() {
-                return Err(BuildError::new(
-                    "base_url",
-                    "plain http is refused: credentials would travel in clear; use https",
-                ));
-            }
-            if !self.allow_http_loopback {
-                return Err(BuildError::new(
-                    "base_url",
-                    "plain http to a loopback host needs `.allow_http_loopback(true)` (sandbox and tests only)",
-                ));
-            }
-        }
-        let transport: Arc<dyn Transport> = match (self.transport, self.http_client) {
-            (Some(t), _) => t,
-            (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(self.config.timeouts.connect)?),
-        };
-        let caches = (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect();
-        let core = ClientCore {
-            base,
-            transport,
-            credentials: self.credentials,
-            caches,
-            config: self.config,
-            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-        };
-        Ok(P::from_core(Arc::new(core)))
     }
 }
 

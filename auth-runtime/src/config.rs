@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::budget::RetryBudget;
 use crate::error::BuildError;
 
 /// Time bounds of a call. `None` disables a bound; the defaults are all finite.
@@ -67,9 +68,19 @@ impl Timeouts {
 
 /// How failed calls are retried.
 ///
-/// Only transient failures are retried (I/O errors before an answer, timeouts, HTTP 408, 429,
-/// 500, 502, 503, 504), and only on calls the spec marks idempotent, or when the request
-/// never left the machine. Backoff is exponential with full jitter, capped.
+/// Only transient failures are retried (connect failures, I/O errors, timeouts, HTTP 408,
+/// 429, 500, 502, 503, 504; never TLS failures, oversized bodies, redirects or other 4xx),
+/// and only on calls the spec marks idempotent, or when the request never left the machine
+/// (e.g. connection refused). Backoff is exponential with full jitter, capped; a
+/// `Retry-After` (or, on 429, `X-RateLimit-Reset`) replaces it when it is at most
+/// [`max_retry_after`](Self::max_retry_after). A retry that could not finish before the
+/// total timeout is not started.
+///
+/// On top of the per-call limit, a client-wide [`budget`](Self::budget), shared by the
+/// client's clones, keeps retries to a fraction of calls: by default every call earns 0.2 of
+/// a retry, every retry spends one, and at most 10 are banked. When the budget is empty a
+/// failing call returns its error at once instead of retrying, so an outage cannot
+/// multiply the load the client sends by `max_attempts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first included (default 3; 1 disables retries).
@@ -79,8 +90,12 @@ pub struct RetryPolicy {
     /// Cap on one backoff (default 5 s).
     pub max_backoff: Duration,
     /// Longest `Retry-After` / rate-limit reset the client will sleep for (default 30 s);
-    /// a longer one ends the call with [`crate::Error::RateLimited`].
+    /// a longer one ends the call with [`crate::Error::RateLimited`]. A 429 with a longer
+    /// wait is reported that way on every call, idempotent or not.
     pub max_retry_after: Duration,
+    /// The client-wide retry budget (default [`RetryBudget::default`]: 20 % of calls plus 10);
+    /// `None` disables it (only the per-call `max_attempts` limits retries).
+    pub budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
@@ -90,6 +105,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(30),
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -115,6 +131,9 @@ impl RetryPolicy {
                 "retry.initial_backoff",
                 "must not exceed retry.max_backoff",
             ));
+        }
+        if let Some(b) = &self.budget {
+            b.validate()?;
         }
         Ok(())
     }

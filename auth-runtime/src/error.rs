@@ -56,10 +56,19 @@ impl<B> Error<B> {
     }
 
     /// Whether the failure is transient: a retry of an idempotent call may succeed.
+    ///
+    /// Connect failures, broken connections and timeouts are; TLS failures, oversized
+    /// bodies, refused redirects and other transport errors are not (a retry would fail
+    /// the same way).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::RateLimited(_) => true,
-            Error::Transport(e) => e.kind != TransportErrorKind::Tls,
+            Error::Transport(e) => matches!(
+                e.kind,
+                TransportErrorKind::Connect
+                    | TransportErrorKind::ConnectTimeout
+                    | TransportErrorKind::Io
+            ),
             Error::Provider(e) => crate::retry::is_transient_status(e.status),
             Error::TokenExchange(e) => e.transient,
             _ => false,
@@ -484,6 +493,8 @@ pub struct RateLimited {
     pub retry_after: Option<Duration>,
     /// When the provider's window resets, if it said (`X-RateLimit-Reset`).
     pub reset_at: Option<SystemTime>,
+    /// Everything the answer said about the limit (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
+    pub rate_limit: crate::ratelimit::RateLimit,
 }
 
 impl fmt::Display for RateLimited {

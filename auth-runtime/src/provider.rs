@@ -8,7 +8,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
-use crate::error::{Error, MissingCredential};
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, HeaderName};
+
+use crate::error::{Error, InvalidInput, MissingCredential};
+use crate::params::header_value;
 use crate::secret::Secret;
 use crate::token::IssuedToken;
 
@@ -54,6 +58,33 @@ pub enum Placement {
     Authorization,
     /// A named header (lowercase).
     Header(&'static str),
+}
+
+/// Puts a credential or token where `placement` says, as a sensitive header value.
+pub(crate) fn place(
+    headers: &mut HeaderMap,
+    placement: Placement,
+    value: &str,
+    field: &'static str,
+) -> Result<(), InvalidInput> {
+    match placement {
+        Placement::Bearer => {
+            let mut v = String::with_capacity(7 + value.len());
+            v.push_str("Bearer ");
+            v.push_str(value);
+            headers.insert(AUTHORIZATION, header_value(&v, field, true)?);
+        }
+        Placement::Authorization => {
+            headers.insert(AUTHORIZATION, header_value(value, field, true)?);
+        }
+        Placement::Header(name) => {
+            headers.insert(
+                HeaderName::from_static(name),
+                header_value(value, field, true)?,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Reads one credential from the client's credentials.

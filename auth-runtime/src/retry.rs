@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 
 use crate::config::RetryPolicy;
+use crate::error::Error;
 
 /// Statuses that may succeed on a retry: 408, 429, 500, 502, 503, 504.
 pub fn is_transient_status(status: StatusCode) -> bool {
@@ -63,6 +64,81 @@ pub fn requested_wait(
     None
 }
 
+/// What the call loop does after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Return the error.
+    Fail,
+    /// Return [`crate::Error::RateLimited`]: the provider asked for this wait, beyond the cap.
+    Throttled(Duration),
+    /// Retry after this delay (subject to the budget and the total deadline).
+    Retry(Duration),
+}
+
+/// Decides whether attempt number `attempt` (1-based), which failed with `err`, is retried.
+///
+/// A 429 asking for a wait beyond `max_retry_after` is [`Decision::Throttled`] whether or
+/// not the call could be retried. Otherwise only transient failures are retried, on
+/// idempotent calls or when the request never reached the server, within `max_attempts`.
+/// `unit` is the jitter's random number in `[0, 1)`.
+pub(crate) fn decide<B>(
+    err: &Error<B>,
+    idempotent: bool,
+    attempt: u32,
+    policy: &RetryPolicy,
+    now: SystemTime,
+    unit: f64,
+) -> Decision {
+    let requested = match err {
+        Error::Provider(pe) => requested_wait(pe.status, &pe.headers, now)
+            .map(|wait| (wait, pe.status == StatusCode::TOO_MANY_REQUESTS)),
+        _ => None,
+    };
+    if let Some((wait, true)) = requested
+        && wait > policy.max_retry_after
+    {
+        return Decision::Throttled(wait);
+    }
+    let retryable = err.is_transient() && (idempotent || !reached_server(err));
+    if !retryable || attempt >= policy.max_attempts {
+        return Decision::Fail;
+    }
+    match requested {
+        Some((wait, _)) if wait > policy.max_retry_after => Decision::Throttled(wait),
+        Some((wait, _)) => Decision::Retry(wait),
+        None => Decision::Retry(backoff(policy, attempt, unit)),
+    }
+}
+
+/// The error for a throttled call whose requested wait is beyond the cap.
+pub(crate) fn rate_limited<B>(provider: &'static str, err: &Error<B>, wait: Duration) -> Error<B> {
+    let (status, rate_limit) = match err {
+        Error::Provider(pe) => (pe.status, pe.rate_limit()),
+        _ => (
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::ratelimit::RateLimit::default(),
+        ),
+    };
+    Error::RateLimited(crate::error::RateLimited {
+        provider,
+        status,
+        retry_after: Some(wait),
+        reset_at: rate_limit.reset_at,
+        rate_limit,
+    })
+}
+
+/// Whether the request may have reached the provider (so a non-idempotent call must not be
+/// retried).
+pub(crate) fn reached_server<B>(err: &Error<B>) -> bool {
+    match err {
+        Error::Transport(t) => t.sent,
+        Error::Timeout(t) => t.sent,
+        Error::Provider(_) | Error::Decode(_) | Error::RateLimited(_) => true,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +189,174 @@ mod tests {
                 StatusCode::from_u16(s).unwrap_or(StatusCode::OK)
             ));
         }
+    }
+
+    use crate::error::{ProviderError, Timeout, TimeoutKind, TransportError, TransportErrorKind};
+    use crate::secret::RawBody;
+
+    fn transport(kind: TransportErrorKind, sent: bool) -> Error<()> {
+        Error::Transport(TransportError::new(kind, sent, "x"))
+    }
+
+    fn provider(status: u16, headers: &[(&'static str, &'static str)]) -> Error<()> {
+        let mut h = HeaderMap::new();
+        for (n, v) in headers {
+            h.insert(*n, http::HeaderValue::from_static(v));
+        }
+        Error::Provider(Box::new(ProviderError {
+            provider: "p",
+            endpoint: "e",
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            headers: h,
+            code: None,
+            body: None,
+            raw: RawBody::default(),
+            auth_failure: status == 401,
+        }))
+    }
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        }
+    }
+
+    const NOW: SystemTime = SystemTime::UNIX_EPOCH;
+
+    fn now() -> SystemTime {
+        NOW + Duration::from_secs(1_700_000_000)
+    }
+
+    #[test]
+    fn transport_classification() {
+        use TransportErrorKind::*;
+        for (kind, transient) in [
+            (Connect, true),
+            (ConnectTimeout, true),
+            (Io, true),
+            (Tls, false),
+            (BodyTooLarge, false),
+            (Redirect, false),
+            (Other, false),
+        ] {
+            assert_eq!(transport(kind, false).is_transient(), transient, "{kind:?}");
+        }
+        let t: Error<()> = Error::Timeout(Timeout::new(TimeoutKind::Attempt, Duration::ZERO, true));
+        assert!(t.is_transient() && t.may_have_been_processed());
+        assert!(t.to_string().contains("may have been processed"), "{t}");
+        let io = transport(Io, true);
+        assert!(io.may_have_been_processed());
+        assert!(io.to_string().contains("may have been processed"), "{io}");
+        assert!(!transport(Connect, false).may_have_been_processed());
+    }
+
+    #[test]
+    fn tls_is_never_retried() {
+        for idempotent in [true, false] {
+            for sent in [true, false] {
+                let e = transport(TransportErrorKind::Tls, sent);
+                assert_eq!(
+                    decide(&e, idempotent, 1, &policy(), now(), 0.5),
+                    Decision::Fail
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn idempotency_and_sending_gate_retries() {
+        let p = policy();
+        let refused = transport(TransportErrorKind::Connect, false);
+        assert!(matches!(
+            decide(&refused, false, 1, &p, now(), 0.5),
+            Decision::Retry(_)
+        ));
+        let reset = transport(TransportErrorKind::Io, true);
+        assert!(matches!(
+            decide(&reset, true, 1, &p, now(), 0.5),
+            Decision::Retry(_)
+        ));
+        assert_eq!(decide(&reset, false, 1, &p, now(), 0.5), Decision::Fail);
+        for s in [500, 502, 503, 504, 408, 429] {
+            assert!(
+                matches!(
+                    decide(&provider(s, &[]), true, 1, &p, now(), 0.5),
+                    Decision::Retry(_)
+                ),
+                "{s}"
+            );
+            assert_eq!(
+                decide(&provider(s, &[]), false, 1, &p, now(), 0.5),
+                Decision::Fail
+            );
+        }
+        for s in [400, 401, 403, 404, 409, 422] {
+            assert_eq!(
+                decide(&provider(s, &[]), true, 1, &p, now(), 0.5),
+                Decision::Fail,
+                "{s}"
+            );
+        }
+        assert_eq!(
+            decide(&provider(503, &[]), true, 3, &p, now(), 0.5),
+            Decision::Fail
+        );
+        let off = RetryPolicy::disabled();
+        assert_eq!(
+            decide(&provider(503, &[]), true, 1, &off, now(), 0.5),
+            Decision::Fail
+        );
+    }
+
+    #[test]
+    fn retry_after_within_and_beyond_the_cap() {
+        let p = policy();
+        let soon = provider(429, &[("retry-after", "2")]);
+        assert_eq!(
+            decide(&soon, true, 1, &p, now(), 0.5),
+            Decision::Retry(Duration::from_secs(2))
+        );
+        let later = provider(429, &[("retry-after", "120")]);
+        for (idempotent, attempt) in [(true, 1), (false, 1), (true, 3)] {
+            assert_eq!(
+                decide(&later, idempotent, attempt, &p, now(), 0.5),
+                Decision::Throttled(Duration::from_secs(120))
+            );
+        }
+        // Coolset: no Retry-After, a reset an hour away.
+        let reset = (now() + Duration::from_secs(3600))
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+            .to_string();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-ratelimit-reset",
+            http::HeaderValue::from_str(&reset).unwrap_or(http::HeaderValue::from_static("0")),
+        );
+        let Error::Provider(mut pe) = provider(429, &[]) else {
+            return;
+        };
+        pe.headers = h;
+        let coolset: Error<()> = Error::Provider(pe);
+        assert_eq!(
+            decide(&coolset, false, 1, &p, now(), 0.5),
+            Decision::Throttled(Duration::from_secs(3600))
+        );
+        // A 503 asking for a long wait on a call that may not be retried stays a provider error.
+        let busy = provider(503, &[("retry-after", "120")]);
+        assert_eq!(decide(&busy, false, 1, &p, now(), 0.5), Decision::Fail);
+        assert_eq!(
+            decide(&busy, true, 1, &p, now(), 0.5),
+            Decision::Throttled(Duration::from_secs(120))
+        );
+        // Garbage falls back to the backoff.
+        let junk = provider(503, &[("retry-after", "soon")]);
+        assert_eq!(
+            decide(&junk, true, 1, &p, now(), 1.0),
+            Decision::Retry(Duration::from_millis(100))
+        );
     }
 }

@@ -67,8 +67,11 @@ impl std::str::FromStr for Timestamp {
 
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Timestamp::parse(&s).map_err(|_| serde::de::Error::custom("expected an RFC 3339 date-time"))
+        // The received string becomes the kept text (no second copy).
+        let text = String::deserialize(d)?;
+        let at = OffsetDateTime::parse(&text, &Rfc3339)
+            .map_err(|_| serde::de::Error::custom("expected an RFC 3339 date-time"))?;
+        Ok(Timestamp { text, at })
     }
 }
 

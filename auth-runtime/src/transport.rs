@@ -1,6 +1,7 @@
 //! Sending requests. [`Transport`] is a trait so tests and users can bring their own; the
-//! default is reqwest with rustls, no redirects, no proxies from the environment, no
-//! `Referer`, and a cap on the body it reads.
+//! default is reqwest with rustls, no redirects, no `Referer`, and a cap on the body it
+//! reads. Proxies from the standard environment variables (`HTTPS_PROXY`, `NO_PROXY`) are
+//! honoured, as users behind a corporate proxy expect.
 
 use std::fmt;
 use std::time::Duration;
@@ -52,7 +53,11 @@ impl ReqwestTransport {
     }
 }
 
-fn classify(e: &reqwest::Error, sent: bool) -> TransportError {
+/// Classifies a reqwest error. Only connect failures (and TLS failures, which happen during
+/// connect) are known not to have sent the request; any other failure may have happened
+/// after the request was written, so it counts as sent and a non-idempotent call is not
+/// retried.
+fn classify(e: &reqwest::Error) -> TransportError {
     let (kind, sent, what) = if e.is_connect() && e.is_timeout() {
         (
             TransportErrorKind::ConnectTimeout,
@@ -72,10 +77,10 @@ fn classify(e: &reqwest::Error, sent: bool) -> TransportError {
     } else if e.is_redirect() {
         (TransportErrorKind::Redirect, true, "redirect refused")
     } else {
-        (TransportErrorKind::Io, sent, "the connection failed")
+        (TransportErrorKind::Io, true, "the connection failed")
     };
     let mut message = what.to_owned();
-    if is_tls(e) {
+    if e.is_connect() && is_tls(e) {
         return TransportError::new(
             TransportErrorKind::Tls,
             false,
@@ -127,14 +132,38 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     (!text.contains("://")).then_some(text)
 }
 
+/// Whether a connect error is a TLS failure. rustls reports its errors (bad certificate,
+/// alert, corrupt handshake message) as `io::Error`s of kind `InvalidData`, which a plain
+/// TCP connect never produces; the texts are checked too, for other wrappings.
 fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cur {
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(io_invalid_data)
+        {
+            return true;
+        }
         let t = c.to_string().to_ascii_lowercase();
         if t.contains("certificate") || t.contains("tls") || t.contains("handshake") {
             return true;
         }
         cur = c.source();
+    }
+    false
+}
+
+/// Whether an `io::Error`, or one it wraps (hyper-util wraps the connector's error), is of
+/// kind `InvalidData`.
+fn io_invalid_data(io: &std::io::Error) -> bool {
+    let mut cur = Some(io);
+    for _ in 0..8 {
+        let Some(e) = cur else { break };
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            return true;
+        }
+        cur = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>());
     }
     false
 }
@@ -163,11 +192,7 @@ impl Transport for ReqwestTransport {
                 "the request could not be converted",
             )
         })?;
-        let mut resp = self
-            .client
-            .execute(req)
-            .await
-            .map_err(|e| classify(&e, false))?;
+        let mut resp = self.client.execute(req).await.map_err(|e| classify(&e))?;
         let declared = resp
             .headers()
             .get(CONTENT_LENGTH)
@@ -181,7 +206,7 @@ impl Transport for ReqwestTransport {
             ));
         }
         let mut buf = BytesMut::with_capacity(declared.map_or(1024, |n| n as usize));
-        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, true))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
             if buf.len() + chunk.len() > max_body {
                 return Err(TransportError::new(
                     TransportErrorKind::BodyTooLarge,
@@ -196,5 +221,69 @@ impl Transport for ReqwestTransport {
         *out.headers_mut() = std::mem::take(resp.headers_mut());
         *out.version_mut() = resp.version();
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A loopback server that answers a TLS ClientHello with plain HTTP.
+    async fn not_tls_server() -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 1024];
+                    let _ = s.read(&mut buf).await;
+                    let _ = s
+                        .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                        .await;
+                    let _ = s.shutdown().await;
+                });
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn tls_failures_are_classified_tls_not_sent_not_transient() {
+        let addr = not_tls_server().await;
+        let t = ReqwestTransport::new(Some(Duration::from_secs(2))).unwrap();
+        let req = http::Request::builder()
+            .uri(format!("https://{addr}/x?token=canary"))
+            .body(Bytes::new())
+            .unwrap();
+        let err = t.send(req, 1024).await.err().unwrap();
+        let mut chain = vec![err.to_string()];
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&err);
+        while let Some(c) = cur {
+            chain.push(c.to_string());
+            cur = c.source();
+        }
+        assert_eq!(err.kind, TransportErrorKind::Tls, "{chain:?}");
+        assert!(!err.sent);
+        assert!(chain.iter().all(|c| !c.contains("canary")), "{chain:?}");
+        let e: crate::Error = crate::Error::Transport(err);
+        assert!(!e.is_transient(), "TLS failures are never retried");
+    }
+
+    #[tokio::test]
+    async fn refused_connections_are_connect_not_sent_transient() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let t = ReqwestTransport::new(Some(Duration::from_secs(2))).unwrap();
+        let req = http::Request::builder()
+            .uri(format!("http://{addr}/x"))
+            .body(Bytes::new())
+            .unwrap();
+        let err = t.send(req, 1024).await.err().unwrap();
+        assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
+        assert!(!err.sent);
+        assert!(crate::Error::<()>::Transport(err).is_transient());
     }
 }

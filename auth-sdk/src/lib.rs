@@ -41,6 +41,8 @@ pub use auth_specs::coopfin;
 #[cfg(feature = "loccus")]
 pub use auth_specs::loccus;
 
+/// The `bytes` crate this SDK uses (request and response bodies, e.g. for a custom [`Transport`]).
+pub use auth_runtime::__private::bytes;
 /// The `http` crate this SDK uses, so callers name the same version.
 pub use auth_runtime::__private::http;
 /// The `serde_json` crate this SDK uses (for `serde_json::Value` fields in specs).

@@ -1,0 +1,140 @@
+//! [`ClientBuilder`]: configuration of a provider client, checked when it is built.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::client::ClientCore;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, RetryPolicy, Timeouts};
+use crate::endpoint::BaseUrl;
+use crate::error::BuildError;
+use crate::provider::Provider;
+use crate::transport::{ReqwestTransport, Transport};
+
+/// Builds a provider client. `Client::builder()` of each provider returns one.
+pub struct ClientBuilder<P: Provider> {
+    credentials: P::Credentials,
+    base_url: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
+    http_client: Option<reqwest::Client>,
+    config: Config,
+    clock: Option<Arc<dyn Clock>>,
+    allow_http_loopback: bool,
+}
+
+impl<P: Provider> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("provider", &P::NAME)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("config", &self.config)
+            .field("allow_http_loopback", &self.allow_http_loopback)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> Default for ClientBuilder<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// A builder with no credentials, the provider's default base URL and default settings.
+    pub fn new() -> Self {
+        ClientBuilder {
+            credentials: P::Credentials::default(),
+            base_url: None,
+            transport: None,
+            http_client: None,
+            config: Config::default(),
+            clock: None,
+            allow_http_loopback: false,
+        }
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: P::Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Sends calls to this base URL (a region, a sandbox, a mock). It must be https, unless
+    /// it is a loopback address and [`allow_http_loopback`](Self::allow_http_loopback) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows plain `http://` for loopback hosts (127.0.0.0/8, `::1`, `localhost`): for the
+    /// sandbox and tests. Other `http://` URLs are always refused.
+    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
+        self.allow_http_loopback = allow;
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (see [`ReqwestTransport::from_client`]).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Uses a custom transport.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Sets the timeouts.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.config.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.config.retry = retry;
+        self
+    }
+
+    /// Caps the response body size.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Uses another clock (tests).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<P, BuildError> {
+        self.config.validate()?;
+        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(P::DEFAULT_BASE_URL))?;
+        if !base.is_https() {
+            if !base.is_loopback() {
+                return Err(BuildError::new(
+                    "base_url",
+                    "plain http is refused: credentials would travel in clear; use https",
+                ));
+            }
+            if !self.allow_http_loopback {
+                return Err(BuildError::new(
+                    "base_url",
+                    "plain http to a loopback host needs `.allow_http_loopback(true)` (sandbox and tests only)",
+                ));
+            }
+        }
+        let transport: Arc<dyn Transport> = match (self.transport, self.http_client) {
+            (Some(t), _) => t,
+            (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
+            (None, None) => Arc::new(ReqwestTransport::new(self.config.timeouts.connect)?),
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let core = ClientCore::from_parts(base, transport, self.credentials, self.config, clock);
+        Ok(P::from_core(Arc::new(core)))
+    }
+}
