@@ -1,0 +1,536 @@
+//! Coolset against a loopback wiremock server: `user_config` and `list_workspaces` with the
+//! static bearer token, `content-type` on GETs, rate-limit headers, and every documented error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use auth_sdk::coolset::{self, ErrorBody, WorkspaceType};
+use auth_sdk::{Error, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "sk_test_coolset_0001";
+
+/// Matches when the query parameters are exactly these (order-insensitive, nothing extra).
+struct QueryIs(Vec<(&'static str, &'static str)>);
+impl Match for QueryIs {
+    fn matches(&self, req: &Request) -> bool {
+        let mut got: Vec<(String, String)> = req
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut want: Vec<(String, String)> = self
+            .0
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        got.sort();
+        want.sort();
+        got == want
+    }
+}
+
+/// Matches when the request has no query string.
+struct NoQuery;
+impl Match for NoQuery {
+    fn matches(&self, req: &Request) -> bool {
+        req.url.query().is_none()
+    }
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client_with(
+    server: &MockServer,
+    creds: coolset::Credentials,
+    retry: RetryPolicy,
+) -> coolset::Client {
+    coolset::Client::builder()
+        .credentials(creds)
+        .base_url(format!("{}/api", server.uri()))
+        .allow_http_loopback(true)
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+fn client(server: &MockServer) -> coolset::Client {
+    client_with(
+        server,
+        coolset::Credentials::new().with_api_token(TOKEN),
+        fast_retry(),
+    )
+}
+
+fn workspaces_body() -> serde_json::Value {
+    json!({
+        "count": 2,
+        "results": [
+            {
+                "workspace_id": 11,
+                "workspace_name": "Acme BV",
+                "id": 11,
+                "name": "Acme BV",
+                "type": "active",
+                "country": "NL",
+                "member_count": 7,
+                "is_mfa_enabled": true,
+                "created_at": "2024-01-15T10:00:00Z",
+                "updated_at": "2024-06-01T08:30:00.123456Z"
+            },
+            {
+                "workspace_id": 12,
+                "workspace_name": "Acme Sandbox",
+                "id": 12,
+                "name": "Acme Sandbox",
+                "type": "sandboxed",
+                "country": "DE",
+                "member_count": 1,
+                "is_mfa_enabled": false,
+                "created_at": "2024-02-01T00:00:00Z",
+                "updated_at": "2024-02-01T00:00:00Z"
+            }
+        ]
+    })
+}
+
+fn unix_in(secs: u64) -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + secs
+}
+
+#[tokio::test]
+async fn user_config_sends_bearer_and_content_type_and_reads_rate_limit_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/user-config/"))
+        .and(NoQuery)
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(
+                    json!({"user": {"email": "dev@example.invalid"}, "features": ["esg"]}),
+                )
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "998")
+                .insert_header("X-RateLimit-Reset", "1767225600"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let resp = client(&server).user_config().await.unwrap();
+    assert_eq!(
+        resp.config,
+        json!({"user": {"email": "dev@example.invalid"}, "features": ["esg"]})
+    );
+    assert_eq!(resp.rate_limit, Some(1000));
+    assert_eq!(resp.rate_limit_remaining, Some(998));
+    assert_eq!(resp.rate_limit_reset, Some(1_767_225_600));
+
+    let reqs = server.received_requests().await.unwrap();
+    assert!(reqs[0].body.is_empty(), "a GET carries no body");
+}
+
+#[tokio::test]
+async fn user_config_without_rate_limit_headers_leaves_them_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/user-config/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let resp = client(&server).user_config().await.unwrap();
+    assert_eq!(resp.config, json!({}));
+    assert_eq!(resp.rate_limit, None);
+    assert_eq!(resp.rate_limit_remaining, None);
+    assert_eq!(resp.rate_limit_reset, None);
+}
+
+#[tokio::test]
+async fn list_workspaces_without_filters_sends_no_query_and_parses_documented_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/workspaces/"))
+        .and(NoQuery)
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(workspaces_body())
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "997")
+                .insert_header("X-RateLimit-Reset", "1767225600"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let page = client(&server).list_workspaces().await.unwrap();
+    assert_eq!(page.count, 2);
+    assert_eq!(page.next, None);
+    assert_eq!(page.previous, None);
+    assert_eq!(page.rate_limit, Some(1000));
+    assert_eq!(page.rate_limit_remaining, Some(997));
+    assert_eq!(page.rate_limit_reset, Some(1_767_225_600));
+    assert_eq!(page.results.len(), 2);
+    let w = &page.results[0];
+    assert_eq!(w.workspace_id, 11);
+    assert_eq!(w.workspace_name, "Acme BV");
+    assert_eq!(w.id, 11);
+    assert_eq!(w.name, "Acme BV");
+    assert_eq!(w.kind, WorkspaceType::Active);
+    assert_eq!(w.country, "NL");
+    assert_eq!(w.member_count, 7);
+    assert!(w.is_mfa_enabled);
+    assert_eq!(w.created_at.as_str(), "2024-01-15T10:00:00Z");
+    assert_eq!(w.updated_at.as_str(), "2024-06-01T08:30:00.123456Z");
+    // An unknown workspace type is kept, not rejected.
+    assert_eq!(
+        page.results[1].kind,
+        WorkspaceType::Other("sandboxed".into())
+    );
+}
+
+#[tokio::test]
+async fn list_workspaces_sends_every_filter_under_its_wire_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/workspaces/"))
+        .and(QueryIs(vec![
+            ("name", "Acme BV"),
+            ("name__icontains", "acme"),
+            ("name__istartswith", "ac"),
+            ("name__iendswith", "bv"),
+            ("type", "trial"),
+            ("type__in", "active,trial"),
+            ("type__exclude", "demo"),
+            ("country", "NL"),
+            ("country__icontains", "n"),
+            ("country__istartswith", "N"),
+            ("country__iendswith", "L"),
+            ("country__in", "NL,DE"),
+            ("ordering", "name,-created_at"),
+            ("search", "acme & co"),
+            ("limit", "25"),
+            ("offset", "50"),
+        ]))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 0,
+            "next": "https://developers.coolset.com/api/accounts/workspaces/?limit=25&offset=75",
+            "previous": "https://developers.coolset.com/api/accounts/workspaces/?limit=25&offset=25",
+            "results": []
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let page = client(&server)
+        .list_workspaces()
+        .name("Acme BV")
+        .name_icontains("acme")
+        .name_istartswith("ac")
+        .name_iendswith("bv")
+        .kind(WorkspaceType::Trial)
+        .kind_in("active,trial")
+        .kind_exclude("demo")
+        .country("NL")
+        .country_icontains("n")
+        .country_istartswith("N")
+        .country_iendswith("L")
+        .country_in("NL,DE")
+        .ordering("name,-created_at")
+        .search("acme & co")
+        .limit(25u32)
+        .offset(50u32)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.count, 0);
+    assert!(page.results.is_empty());
+    assert_eq!(
+        page.next.as_deref(),
+        Some("https://developers.coolset.com/api/accounts/workspaces/?limit=25&offset=75")
+    );
+    assert!(page.previous.is_some());
+}
+
+#[tokio::test]
+async fn list_workspaces_sends_only_the_filters_that_are_set() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/workspaces/"))
+        .and(QueryIs(vec![("limit", "10"), ("type", "active")]))
+        .respond_with(ResponseTemplate::new(200).set_body_json(workspaces_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .list_workspaces()
+        .kind(WorkspaceType::Active)
+        .limit(10u32)
+        .await
+        .unwrap();
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].url.query(), Some("type=active&limit=10"));
+}
+
+async fn error_for(
+    status: u16,
+    body: serde_json::Value,
+) -> (MockServer, coolset::user_config::Error) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/user-config/"))
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_json(body)
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "990")
+                .insert_header("X-RateLimit-Reset", "1767225600"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).user_config().await.unwrap_err();
+    (server, err)
+}
+
+fn detail_of(err: &coolset::user_config::Error) -> (u16, String, Option<String>) {
+    let pe = err.provider_error().expect("a provider error");
+    match pe.body.as_ref().expect("a typed body") {
+        ErrorBody::Detail {
+            detail, error_code, ..
+        } => (pe.status.as_u16(), detail.clone(), error_code.clone()),
+        other => panic!("expected ErrorBody::Detail, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_401_is_detail_and_auth_failure_and_keeps_rate_limit_headers() {
+    let (_server, err) = error_for(
+        401,
+        json!({"detail": "Authentication credentials were not provided."}),
+    )
+    .await;
+    assert_eq!(
+        detail_of(&err),
+        (
+            401,
+            "Authentication credentials were not provided.".to_owned(),
+            None
+        )
+    );
+    let pe = err.provider_error().unwrap();
+    assert!(pe.is_auth_failure());
+    let rl = pe.rate_limit();
+    assert_eq!(rl.limit, Some(1000));
+    assert_eq!(rl.remaining, Some(990));
+    assert_eq!(
+        rl.reset_at,
+        Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
+    );
+}
+
+#[tokio::test]
+async fn error_403_is_detail_with_optional_code_and_field_errors() {
+    let (_server, err) = error_for(
+        403,
+        json!({
+            "detail": "You do not have permission to perform this action.",
+            "error_code": "permission_denied",
+            "field_errors": {"workspace": ["not a member"]}
+        }),
+    )
+    .await;
+    assert_eq!(
+        detail_of(&err),
+        (
+            403,
+            "You do not have permission to perform this action.".to_owned(),
+            Some("permission_denied".to_owned())
+        )
+    );
+    let pe = err.provider_error().unwrap();
+    assert!(!pe.is_auth_failure());
+    match pe.body.as_ref().unwrap() {
+        ErrorBody::Detail { field_errors, .. } => {
+            let fe = field_errors.as_ref().unwrap();
+            assert_eq!(fe["workspace"], vec!["not a member".to_owned()]);
+        }
+        other => panic!("expected Detail, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_404_is_detail() {
+    let (_server, err) = error_for(404, json!({"detail": "Not found."})).await;
+    assert_eq!(detail_of(&err), (404, "Not found.".to_owned(), None));
+}
+
+#[tokio::test]
+async fn error_422_bare_field_map_is_validation() {
+    let (_server, err) = error_for(
+        422,
+        json!({"name": ["This field is required."], "country": ["Unknown country.", "Too long."]}),
+    )
+    .await;
+    let pe = err.provider_error().unwrap();
+    assert_eq!(pe.status.as_u16(), 422);
+    match pe.body.as_ref().unwrap() {
+        ErrorBody::Validation(map) => {
+            assert_eq!(map.len(), 2);
+            assert_eq!(map["name"], vec!["This field is required.".to_owned()]);
+            assert_eq!(
+                map["country"],
+                vec!["Unknown country.".to_owned(), "Too long.".to_owned()]
+            );
+        }
+        other => panic!("expected ErrorBody::Validation, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_429_with_reset_an_hour_away_is_rate_limited_without_sleeping() {
+    let server = MockServer::start().await;
+    let reset = unix_in(3600);
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/user-config/"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(
+                    json!({"detail": "Request was throttled. Expected available in 3600 seconds."}),
+                )
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let started = std::time::Instant::now();
+    let err = client(&server).user_config().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "did not sleep");
+    assert!(err.is_transient());
+    match err {
+        Error::RateLimited(rl) => {
+            assert_eq!(rl.provider, "Coolset");
+            assert_eq!(rl.status.as_u16(), 429);
+            assert_eq!(rl.reset_at, Some(UNIX_EPOCH + Duration::from_secs(reset)));
+            let wait = rl.retry_after.expect("the wait until the reset");
+            assert!(
+                wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600),
+                "{wait:?}"
+            );
+        }
+        other => panic!("expected Error::RateLimited, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_429_with_reset_an_hour_away_is_rate_limited_even_without_retries() {
+    let server = MockServer::start().await;
+    let reset = unix_in(3600);
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/workspaces/"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(
+                    json!({"detail": "Request was throttled. Expected available in 3600 seconds."}),
+                )
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let c = client_with(
+        &server,
+        coolset::Credentials::new().with_api_token(TOKEN),
+        RetryPolicy::disabled(),
+    );
+    match c.list_workspaces().await.unwrap_err() {
+        Error::RateLimited(rl) => {
+            assert_eq!(rl.status.as_u16(), 429);
+            assert_eq!(rl.reset_at, Some(UNIX_EPOCH + Duration::from_secs(reset)));
+        }
+        other => panic!("expected Error::RateLimited, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_429_with_near_reset_is_a_provider_error_exposing_rate_limit() {
+    let server = MockServer::start().await;
+    let reset = unix_in(2);
+    Mock::given(method("GET"))
+        .and(path("/api/accounts/workspaces/"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(
+                    json!({"detail": "Request was throttled. Expected available in 2 seconds."}),
+                )
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Retries off: the short wait is not slept on, and the 429 comes back as it was.
+    let c = client_with(
+        &server,
+        coolset::Credentials::new().with_api_token(TOKEN),
+        RetryPolicy::disabled(),
+    );
+    let err = c.list_workspaces().await.unwrap_err();
+    let pe = err
+        .provider_error()
+        .unwrap_or_else(|| panic!("expected Error::Provider, got {err:?}"));
+    assert_eq!(pe.status.as_u16(), 429);
+    assert!(err.is_transient());
+    match pe.body.as_ref().unwrap() {
+        ErrorBody::Detail { detail, .. } => assert!(detail.starts_with("Request was throttled.")),
+        other => panic!("expected Detail, got {other:?}"),
+    }
+    let rl = pe.rate_limit();
+    assert_eq!(rl.limit, Some(1000));
+    assert_eq!(rl.remaining, Some(0));
+    assert_eq!(rl.reset_at, Some(UNIX_EPOCH + Duration::from_secs(reset)));
+}
+
+#[tokio::test]
+async fn missing_token_fails_before_sending() {
+    let server = MockServer::start().await;
+    let c = client_with(&server, coolset::Credentials::new(), fast_retry());
+    match c.user_config().await.unwrap_err() {
+        Error::MissingCredential(mc) => {
+            assert_eq!(mc.provider, "Coolset");
+            assert_eq!(mc.scheme, "token");
+            assert_eq!(mc.credential, "api_token");
+        }
+        other => panic!("expected Error::MissingCredential, got {other:?}"),
+    }
+    assert!(matches!(
+        c.list_workspaces().limit(1u32).await.unwrap_err(),
+        Error::MissingCredential(_)
+    ));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -1,0 +1,724 @@
+//! Endpoints the SDK does not ship, declared here the way a user would declare them in their
+//! own crate with `auth_sdk::{endpoint, response, model}`, and sent with `client.send(..)`:
+//! the provider's authentication (token issuing, caching, replay after a rejection) applies
+//! to them exactly as to the built-in calls.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::time::Duration;
+
+use auth_sdk::coinflow::get_session_key::Identity;
+use auth_sdk::{Error, RetryPolicy, akool, coinflow, coolset, coopfin, loccus};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+// ------------------------------------------------------------------ user specs
+
+/// CoopFin: an account balance (not documented by CoopFin; declared by the user).
+mod coopfin_balance {
+    use auth_sdk::{endpoint, response};
+
+    /// Reads the balance of one account.
+    #[endpoint(
+        name = account_balance,
+        provider = auth_sdk::coopfin::Client,
+        GET "/accounts/{account_id}/balance",
+        auth = token
+    )]
+    pub struct Request {
+        /// The account.
+        #[path(charset = "a-zA-Z0-9_-")]
+        pub account_id: String,
+    }
+
+    /// The balance.
+    #[response(200)]
+    pub struct Response {
+        /// Account id, echoed.
+        pub account_id: String,
+        /// Balance in minor units.
+        pub balance: i64,
+        /// ISO currency code.
+        pub currency: String,
+    }
+}
+
+/// Coolset: one order (the making-requests guide shows `GET /api/orders/`).
+mod coolset_order {
+    use auth_sdk::{endpoint, response};
+
+    /// Lists the lines of one order created after a date.
+    #[endpoint(
+        name = order_lines,
+        provider = auth_sdk::coolset::Client,
+        GET "/orders/{order_id}/lines/",
+        auth = token
+    )]
+    pub struct Request {
+        /// The order.
+        #[path]
+        pub order_id: u64,
+        /// Only lines created at or after this date.
+        #[query(rename = "created_at__gte")]
+        pub created_after: Option<String>,
+        /// Sort fields.
+        #[query]
+        pub ordering: Option<String>,
+        /// Page size.
+        #[query]
+        pub limit: Option<u32>,
+    }
+
+    /// One page of order lines.
+    #[response(200)]
+    pub struct Response {
+        /// Total.
+        pub count: u64,
+        /// Lines, untyped.
+        pub results: Vec<auth_sdk::serde_json::Value>,
+    }
+}
+
+/// Akool: a video's status, on the legacy bearer token.
+mod akool_video {
+    use auth_sdk::{endpoint, model, response};
+
+    /// Reads the status of a generated video.
+    #[endpoint(
+        name = video_status,
+        provider = auth_sdk::akool::Client,
+        GET "/api/open/v3/content/video/infobymodelid",
+        auth = token
+    )]
+    pub struct Request {
+        /// The video's id.
+        #[query]
+        pub video_model_id: String,
+    }
+
+    /// Akool's envelope around the video.
+    #[response(200)]
+    pub struct Response {
+        /// Business code, 1000.
+        pub code: i64,
+        /// Message.
+        pub msg: String,
+        /// The video.
+        pub data: Video,
+    }
+
+    /// A video.
+    #[model]
+    pub struct Video {
+        /// 1 queueing, 2 processing, 3 completed, 4 failed.
+        pub video_status: i64,
+        /// URL when completed.
+        pub video: Option<String>,
+    }
+}
+
+/// Coinflow: an end-user endpoint on the session key.
+mod coinflow_balances {
+    use auth_sdk::{endpoint, response};
+
+    /// Reads the end user's balances.
+    #[endpoint(
+        name = customer_balances,
+        provider = auth_sdk::coinflow::Client,
+        GET "/customer/balances",
+        auth = session
+    )]
+    pub struct Request {
+        /// The device, when known.
+        #[header("x-device-id")]
+        pub device_id: Option<String>,
+    }
+
+    /// Balances.
+    #[response(200)]
+    pub struct Response {
+        /// Cents.
+        pub cents: i64,
+    }
+}
+
+/// Loccus: submit an audio for an authenticity verification (a POST with a JSON body).
+mod loccus_verify {
+    use auth_sdk::{Timestamp, endpoint, response};
+
+    /// Verifies the authenticity of an audio file.
+    #[endpoint(
+        name = verify_authenticity,
+        provider = auth_sdk::loccus::Client,
+        POST "/spaces/{owner}/{space}/verifications/authenticity",
+        auth = session_or_key
+    )]
+    pub struct Request {
+        /// Owner handle.
+        #[path(charset = "a-z0-9-")]
+        pub owner: String,
+        /// Space handle.
+        #[path(charset = "a-z0-9-")]
+        pub space: String,
+        /// Where the audio is.
+        #[body(rename = "audioUrl")]
+        pub audio_url: String,
+        /// Channel to analyse.
+        #[body]
+        pub channel: Option<u32>,
+        /// Free-text label.
+        #[body(rename = "customLabel")]
+        pub label: Option<String>,
+        /// Correlation id for the caller's logs.
+        #[header("x-trace-id")]
+        pub trace_id: String,
+    }
+
+    /// The verification.
+    #[response(201, rename_all = "camelCase")]
+    pub struct Response {
+        /// Verification id.
+        pub id: String,
+        /// Authenticity score, 0 to 1.
+        pub score: f64,
+        /// When it was created.
+        pub created_at: Timestamp,
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// A Coinflow-style session key: a JWT whose `exp` is 2100-01-01.
+const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjdXN0b21lcklkIjoidXNlci00MiIsIm1lcmNoYW50SWQiOiJtZXJjaGFudC10ZXN0IiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+
+/// Matches when the query parameters are exactly these (order-insensitive, nothing extra).
+struct QueryIs(Vec<(&'static str, &'static str)>);
+impl Match for QueryIs {
+    fn matches(&self, req: &Request) -> bool {
+        let mut got: Vec<(String, String)> = req
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut want: Vec<(String, String)> = self
+            .0
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        got.sort();
+        want.sort();
+        got == want
+    }
+}
+
+/// Matches when the request does not carry the header.
+struct NoHeader(&'static str);
+impl Match for NoHeader {
+    fn matches(&self, req: &Request) -> bool {
+        !req.headers.contains_key(self.0)
+    }
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+fn coopfin_client(server: &MockServer) -> coopfin::Client {
+    coopfin::Client::builder()
+        .credentials(
+            coopfin::Credentials::new()
+                .with_api_key("pk_test_user")
+                .with_secret_key("sk_test_user"),
+        )
+        .base_url(format!("{}/v1", server.uri()))
+        .allow_http_loopback(true)
+        .retry(fast_retry())
+        .build()
+        .unwrap()
+}
+
+async fn mount_coopfin_token(server: &MockServer, token: &str, times: Option<u64>, expect: u64) {
+    let mock =
+        Mock::given(method("POST"))
+            .and(path("/v1/sandbox/token"))
+            .and(body_json(
+                json!({"api_key": "pk_test_user", "secret_key": "sk_test_user"}),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"token_type": "Bearer", "token": token, "expires_in": 86400}),
+            ))
+            .expect(expect);
+    match times {
+        Some(n) => mock.up_to_n_times(n).mount(server).await,
+        None => mock.mount(server).await,
+    }
+}
+
+fn balance_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"account_id": "acc_1", "balance": 125_000, "currency": "KES"}))
+}
+
+async fn count(server: &MockServer, p: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == p)
+        .count()
+}
+
+// ------------------------------------------------------------------ CoopFin
+
+#[tokio::test]
+async fn coopfin_user_endpoint_gets_a_token_once_and_reuses_it() {
+    let server = MockServer::start().await;
+    mount_coopfin_token(&server, "tok-user-1", None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/accounts/acc_1/balance"))
+        .and(QueryIs(vec![]))
+        .and(header("authorization", "Bearer tok-user-1"))
+        .respond_with(balance_ok())
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let c = coopfin_client(&server);
+    for _ in 0..3 {
+        let b = c
+            .send(coopfin_balance::Request::new("acc_1"))
+            .await
+            .unwrap();
+        assert_eq!(b.account_id, "acc_1");
+        assert_eq!(b.balance, 125_000);
+        assert_eq!(b.currency, "KES");
+    }
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].url.path(), "/v1/sandbox/token");
+}
+
+#[tokio::test]
+async fn coopfin_user_endpoint_401_once_refetches_the_token_and_replays_once() {
+    let server = MockServer::start().await;
+    mount_coopfin_token(&server, "tok-revoked", Some(1), 1).await;
+    mount_coopfin_token(&server, "tok-new", None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/accounts/acc_1/balance"))
+        .and(header("authorization", "Bearer tok-revoked"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/accounts/acc_1/balance"))
+        .and(header("authorization", "Bearer tok-new"))
+        .respond_with(balance_ok())
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let c = coopfin_client(&server);
+    let b = c
+        .send(coopfin_balance::Request::new("acc_1"))
+        .await
+        .unwrap();
+    assert_eq!(b.balance, 125_000);
+    assert_eq!(count(&server, "/v1/sandbox/token").await, 2);
+    assert_eq!(count(&server, "/v1/accounts/acc_1/balance").await, 2);
+    // The new token stays cached.
+    c.send(coopfin_balance::Request::new("acc_1"))
+        .await
+        .unwrap();
+    assert_eq!(count(&server, "/v1/sandbox/token").await, 2);
+}
+
+#[tokio::test]
+async fn coopfin_user_endpoint_always_401_fails_after_one_replay() {
+    let server = MockServer::start().await;
+    mount_coopfin_token(&server, "tok-a", Some(1), 1).await;
+    mount_coopfin_token(&server, "tok-b", None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/accounts/acc_1/balance"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let err = coopfin_client(&server)
+        .send(coopfin_balance::Request::new("acc_1"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Provider(pe) => {
+            assert_eq!(pe.status.as_u16(), 401);
+            assert_eq!(pe.endpoint, "account_balance");
+            assert!(pe.is_auth_failure());
+            assert_eq!(pe.body.as_ref().unwrap().error, "Unauthenticated");
+        }
+        other => panic!("expected Error::Provider, got {other:?}"),
+    }
+    let reqs = server.received_requests().await.unwrap();
+    let seen: Vec<(String, Option<String>)> = reqs
+        .iter()
+        .map(|r| {
+            (
+                r.url.path().to_owned(),
+                r.headers
+                    .get("authorization")
+                    .map(|v| v.to_str().unwrap().to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("/v1/sandbox/token".to_owned(), None),
+            (
+                "/v1/accounts/acc_1/balance".to_owned(),
+                Some("Bearer tok-a".to_owned())
+            ),
+            ("/v1/sandbox/token".to_owned(), None),
+            (
+                "/v1/accounts/acc_1/balance".to_owned(),
+                Some("Bearer tok-b".to_owned())
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn coopfin_user_endpoint_path_param_is_checked_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let err = coopfin_client(&server)
+        .send(coopfin_balance::Request::new("acc/../admin"))
+        .await
+        .unwrap_err();
+    match err {
+        Error::InvalidInput(ii) => assert_eq!(ii.field, "account_id"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+// ------------------------------------------------------------------ Coolset
+
+#[tokio::test]
+async fn coolset_user_endpoint_sends_static_bearer_path_and_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/orders/4711/lines/"))
+        .and(QueryIs(vec![
+            ("created_at__gte", "2024-01-01"),
+            ("limit", "5"),
+        ]))
+        .and(header("authorization", "Bearer sk_test_coolset_user"))
+        .and(header("content-type", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 1, "results": [{"sku": "A-1", "qty": 2}]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let c = coolset::Client::builder()
+        .credentials(coolset::Credentials::new().with_api_token("sk_test_coolset_user"))
+        .base_url(format!("{}/api", server.uri()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let page = c
+        .send(
+            coolset_order::Request::new(4711u64)
+                .created_after("2024-01-01")
+                .limit(5u32),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.count, 1);
+    assert_eq!(page.results[0], json!({"sku": "A-1", "qty": 2}));
+
+    // The unset `ordering` is absent, not empty.
+    let reqs = server.received_requests().await.unwrap();
+    assert!(!reqs[0].url.query_pairs().any(|(k, _)| k == "ordering"));
+
+    // Without a token nothing is sent.
+    let none = coolset::Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        none.send(coolset_order::Request::new(1u64))
+            .await
+            .unwrap_err(),
+        Error::MissingCredential(_)
+    ));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+// ------------------------------------------------------------------ Akool
+
+#[tokio::test]
+async fn akool_user_endpoint_code_1101_refetches_the_token_and_replays_once() {
+    let server = MockServer::start().await;
+    for (token, times) in [("tok-akool-old", Some(1)), ("tok-akool-new", None)] {
+        let mock = Mock::given(method("POST"))
+            .and(path("/api/open/v3/getToken"))
+            .and(body_json(
+                json!({"clientId": "client_test_1", "clientSecret": "cs_test_1"}),
+            ))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"code": 1000, "token": token})),
+            )
+            .expect(1);
+        match times {
+            Some(n) => mock.up_to_n_times(n).mount(&server).await,
+            None => mock.mount(&server).await,
+        }
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/open/v3/content/video/infobymodelid"))
+        .and(QueryIs(vec![("video_model_id", "vid-42")]))
+        .and(header("authorization", "Bearer tok-akool-old"))
+        .and(NoHeader("x-api-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"code": 1101, "msg": "Invalid authorization or The request token has expired"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/open/v3/content/video/infobymodelid"))
+        .and(QueryIs(vec![("video_model_id", "vid-42")]))
+        .and(header("authorization", "Bearer tok-akool-new"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "code": 1000,
+            "msg": "OK",
+            "data": {"video_status": 3, "video": "https://cdn.example.invalid/v.mp4"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let c = akool::Client::builder()
+        .credentials(
+            akool::Credentials::new()
+                .with_client_id("client_test_1")
+                .with_client_secret("cs_test_1"),
+        )
+        .base_url(server.uri())
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let v = c.send(akool_video::Request::new("vid-42")).await.unwrap();
+    assert_eq!(v.code, 1000);
+    assert_eq!(v.msg, "OK");
+    assert_eq!(v.data.video_status, 3);
+    assert_eq!(
+        v.data.video.as_deref(),
+        Some("https://cdn.example.invalid/v.mp4")
+    );
+}
+
+#[tokio::test]
+async fn akool_user_endpoint_1101_twice_is_an_error_after_one_replay() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/open/v3/getToken"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"code": 1000, "token": "tok-x"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/open/v3/content/video/infobymodelid"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"code": 1101, "msg": "expired"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = akool::Client::builder()
+        .credentials(
+            akool::Credentials::new()
+                .with_client_id("client_test_1")
+                .with_client_secret("cs_test_1"),
+        )
+        .base_url(server.uri())
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let err = c
+        .send(akool_video::Request::new("vid-42"))
+        .await
+        .unwrap_err();
+    let pe = err.provider_error().unwrap();
+    assert_eq!(pe.code, Some(1101));
+    assert_eq!(
+        pe.body.as_ref().unwrap().code,
+        akool::Code::InvalidAuthorization
+    );
+}
+
+// ------------------------------------------------------------------ Coinflow
+
+#[tokio::test]
+async fn coinflow_session_endpoint_mints_a_session_key_once_and_sends_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/auth/session-key"))
+        .and(header("authorization", "mk_test_user_endpoints"))
+        .and(header("x-coinflow-auth-user-id", "user-42"))
+        .and(NoHeader("x-coinflow-auth-wallet"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": JWT})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/customer/balances"))
+        .and(QueryIs(vec![]))
+        .and(header("x-coinflow-auth-session-key", JWT))
+        .and(NoHeader("authorization"))
+        .and(NoHeader("x-coinflow-auth-user-id"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"cents": 990})))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let c = coinflow::Client::builder()
+        .credentials(
+            coinflow::Credentials::new()
+                .with_merchant_key("mk_test_user_endpoints")
+                .with_identity(Identity::UserId {
+                    user_id: "user-42".into(),
+                }),
+        )
+        .base_url(format!("{}/api", server.uri()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let b = c.send(coinflow_balances::Request::new()).await.unwrap();
+    assert_eq!(b.cents, 990);
+    c.send(coinflow_balances::Request::new().device_id("dev-1"))
+        .await
+        .unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[0].url.path(), "/api/auth/session-key");
+    assert!(reqs[1].headers.get("x-device-id").is_none());
+    assert_eq!(reqs[2].headers.get("x-device-id").unwrap(), "dev-1");
+}
+
+#[tokio::test]
+async fn coinflow_session_endpoint_401_mints_a_new_key_and_replays_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/auth/session-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": "sess-old"})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/auth/session-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": JWT})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/customer/balances"))
+        .and(header("x-coinflow-auth-session-key", "sess-old"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"name": "UnauthorizedError", "message": "Session expired"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/customer/balances"))
+        .and(header("x-coinflow-auth-session-key", JWT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"cents": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = coinflow::Client::builder()
+        .credentials(
+            coinflow::Credentials::new()
+                .with_merchant_key("mk_test_user_endpoints")
+                .with_identity(Identity::UserId {
+                    user_id: "user-42".into(),
+                }),
+        )
+        .base_url(format!("{}/api", server.uri()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        c.send(coinflow_balances::Request::new())
+            .await
+            .unwrap()
+            .cents,
+        1
+    );
+}
+
+// ------------------------------------------------------------------ POST with a body
+
+#[tokio::test]
+async fn post_body_renames_fields_omits_unset_ones_and_sends_the_header_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/spaces/acme/calls/verifications/authenticity"))
+        .and(QueryIs(vec![]))
+        .and(header("authorization", "Bearer bG9jY3VzLXVzZXI="))
+        .and(header("content-type", "application/json"))
+        .and(header("x-trace-id", "trace-0001"))
+        .and(body_json(json!({
+            "audioUrl": "https://files.example.invalid/a.wav",
+            "channel": 1
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "ver-1",
+            "score": 0.93,
+            "createdAt": "2024-05-01T10:00:00.000000Z"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let c = loccus::Client::builder()
+        .credentials(loccus::Credentials::new().with_api_key("bG9jY3VzLXVzZXI="))
+        .base_url(format!("{}/v1", server.uri()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let req = loccus_verify::Request::new(
+        "acme",
+        "calls",
+        "https://files.example.invalid/a.wav",
+        "trace-0001",
+    )
+    .channel(1u32);
+    assert!(req.label.is_none());
+    let v = c.send(req).await.unwrap();
+    assert_eq!(v.id, "ver-1");
+    assert!((v.score - 0.93).abs() < 1e-9);
+    assert_eq!(v.created_at.as_str(), "2024-05-01T10:00:00.000000Z");
+
+    let reqs = server.received_requests().await.unwrap();
+    let body: serde_json::Value = reqs[0].body_json().unwrap();
+    let obj = body.as_object().unwrap();
+    assert!(!obj.contains_key("customLabel") && !obj.contains_key("label"));
+    assert!(!obj.contains_key("trace_id") && !obj.contains_key("x-trace-id"));
+    assert!(!obj.contains_key("owner") && !obj.contains_key("space"));
+}
