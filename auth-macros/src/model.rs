@@ -1,55 +1,74 @@
 //! `#[model]`: a data type used inside requests and responses (Loccus' `ApiKey`, Coolset's
 //! `Workspace`, a provider's error body). Derives `Debug`, `Clone`, `Deserialize`, and
 //! `Serialize` unless a field holds a `Secret`, through the runtime's serde.
+//!
+//! Named fields are read through one generic function (`#[serde(deserialize_with)]`), so a
+//! field type that does not deserialize is one error on that type rather than serde's three.
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::Item;
+use syn::{Fields, Item, LitStr};
 
 use crate::args::{ArgValue, Args, expr_path};
-use crate::util::{Rt, mentions_secret};
+use crate::diag::{Diag, suggestion};
+use crate::util::{Rt, mentions_secret, option_inner, serde_mentions};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut diag = Diag::new();
     let mut krate = None;
     match syn::parse2::<Args>(args) {
         Ok(a) => {
             for arg in a.0 {
                 match (arg.name().as_str(), &arg.value) {
                     ("crate", ArgValue::Value(e)) => krate = expr_path(e).cloned(),
-                    (k, _) => {
-                        return syn::Error::new(
-                            arg.key.span(),
-                            format!("unknown model key `{k}`; #[model] takes only `crate = path`"),
-                        )
-                        .to_compile_error();
-                    }
+                    (k, _) => diag.error(
+                        arg.key.span(),
+                        format!(
+                            "unknown model key `{k}`{}; #[model] takes only `crate = path` (use #[serde(..)] for serde options)",
+                            suggestion(k, ["crate"])
+                        ),
+                    ),
                 }
             }
         }
-        Err(e) => return e.to_compile_error(),
+        Err(e) => diag.push(e),
     }
     let rt = Rt::resolve(krate);
-    let item: Item = match syn::parse2(item) {
+    let mut item: Item = match syn::parse2(item) {
         Ok(i) => i,
-        Err(e) => return e.to_compile_error(),
-    };
-    let (secret, non_exhaustive) = match &item {
-        Item::Struct(s) => (
-            s.fields.iter().any(|f| mentions_secret(&f.ty)),
-            quote!(#[non_exhaustive]),
-        ),
-        Item::Enum(e) => (
-            e.variants
-                .iter()
-                .flat_map(|v| v.fields.iter())
-                .any(|f| mentions_secret(&f.ty)),
-            quote!(),
-        ),
-        other => {
-            return syn::Error::new_spanned(other, "#[model] goes on a struct or an enum")
-                .to_compile_error();
+        Err(e) => {
+            diag.push(e);
+            return diag.finish();
         }
     };
+    let (secret, non_exhaustive) = match &mut item {
+        Item::Struct(s) => {
+            let secret = s.fields.iter().any(|f| mentions_secret(&f.ty));
+            if s.generics.params.is_empty() {
+                route_fields(&mut s.fields, &rt);
+            }
+            (secret, quote!(#[non_exhaustive]))
+        }
+        Item::Enum(e) => {
+            let secret = e
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter())
+                .any(|f| mentions_secret(&f.ty));
+            if e.generics.params.is_empty() {
+                for v in &mut e.variants {
+                    route_fields(&mut v.fields, &rt);
+                }
+            }
+            (secret, quote!())
+        }
+        other => {
+            diag.error_on(&*other, "#[model] goes on a struct or an enum");
+            let errors = diag.finish();
+            return quote!(#errors #other);
+        }
+    };
+    let errors = diag.finish();
     let serde_crate = format!("{}::serde", rt.string());
     let ser = if secret {
         quote!()
@@ -57,9 +76,39 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         quote!(#rt::serde::Serialize,)
     };
     quote! {
+        #errors
         #[derive(Debug, Clone, #ser #rt::serde::Deserialize)]
         #[serde(crate = #serde_crate)]
         #non_exhaustive
         #item
+    }
+}
+
+/// Adds `#[serde(deserialize_with = "..::de_field")]`, spanned on the field's type, to the
+/// named fields that do not choose their own deserializer, and `#[serde(default)]` to the
+/// `Option` ones among them (a missing member stays `None`, as without `deserialize_with`).
+fn route_fields(fields: &mut Fields, rt: &Rt) {
+    let Fields::Named(named) = fields else { return };
+    for f in &mut named.named {
+        let span = syn::spanned::Spanned::span(&f.ty);
+        let own = |f: &syn::Field, keys: &[&str]| serde_mentions(&f.attrs, keys);
+        if !own(
+            f,
+            &[
+                "with",
+                "deserialize_with",
+                "flatten",
+                "skip",
+                "skip_deserializing",
+            ],
+        ) {
+            let path = LitStr::new(&format!("{}::de_field", rt.string()), span);
+            f.attrs
+                .push(syn::parse_quote_spanned!(span=> #[serde(deserialize_with = #path)]));
+            if option_inner(&f.ty).is_some() && !own(f, &["default"]) {
+                f.attrs
+                    .push(syn::parse_quote_spanned!(span=> #[serde(default)]));
+            }
+        }
     }
 }

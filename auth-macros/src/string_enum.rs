@@ -5,15 +5,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{ItemEnum, LitStr};
 
-use crate::args::{ArgValue, Args, expr_path, expr_str};
+use crate::args::{ArgValue, Args, expr_path};
 use crate::diag::{Diag, suggestion};
-use crate::util::{RENAME_RULES, Rt, docs, rename};
+use crate::util::{Rt, docs, rename};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut diag = Diag::new();
     let item: ItemEnum = match syn::parse2(item) {
         Ok(i) => i,
-        Err(e) => return e.to_compile_error(),
+        Err(e) => {
+            diag.push(e);
+            return diag.finish();
+        }
     };
     let mut rule: Option<String> = None;
     let mut krate = None;
@@ -21,20 +24,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(a) => {
             for arg in a.0 {
                 match (arg.name().as_str(), &arg.value) {
-                    ("rename_all", ArgValue::Value(e)) => match expr_str(e) {
-                        Some(l) if RENAME_RULES.contains(&l.value().as_str()) => {
-                            rule = Some(l.value())
-                        }
-                        _ => diag.error(
-                            arg.key.span(),
-                            format!("expected one of {}", RENAME_RULES.join(", ")),
-                        ),
-                    },
+                    ("rename_all", ArgValue::Value(e)) => {
+                        rule = crate::endpoint::rename_rule(&mut diag, e)
+                    }
                     ("crate", ArgValue::Value(e)) => krate = expr_path(e).cloned(),
                     (k, _) => diag.error(
                         arg.key.span(),
                         format!(
-                            "unknown string_enum key `{k}`{}",
+                            "unknown string_enum key `{k}`{}; the keys are rename_all, crate",
                             suggestion(k, ["rename_all", "crate"])
                         ),
                     ),
@@ -46,12 +43,17 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let rt = Rt::resolve(krate);
     let mut variants = Vec::new();
     let mut wires = Vec::new();
+    let mut data_variants = Vec::new();
     for v in &item.variants {
         if !matches!(v.fields, syn::Fields::Unit) {
             diag.error_on(
                 &v.fields,
-                "string enum variants carry no data; the `Other(String)` variant is added for you",
+                "string enum variants carry no data: remove the fields (unknown values are kept in the `Other(String)` variant added for you)",
             );
+            if v.ident != "Other" {
+                let (i, f) = (&v.ident, &v.fields);
+                data_variants.push(quote!(#i #f,));
+            }
             continue;
         }
         if v.ident == "Other" {
@@ -59,12 +61,28 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 v.ident.span(),
                 "`Other` is added by #[string_enum] to keep unknown values; rename this variant",
             );
+            continue;
         }
         let mut wire: Option<String> = None;
-        for a in v.attrs.iter().filter(|a| a.path().is_ident("wire")) {
-            match a.parse_args::<LitStr>() {
-                Ok(l) => wire = Some(l.value()),
-                Err(_) => diag.error_on(a, "write `#[wire(\"value\")]`"),
+        for a in &v.attrs {
+            let name = a
+                .path()
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            if name == "wire" {
+                match a.parse_args::<LitStr>() {
+                    Ok(l) => wire = Some(l.value()),
+                    Err(_) => diag.error_on(
+                        a,
+                        "write the exact wire value as a string: `#[wire(\"createdAt\")]`",
+                    ),
+                }
+            } else if !crate::kw::BUILTIN_ATTRS.contains(&name.as_str()) {
+                diag.error_on(
+                    a.path(),
+                    format!("unknown variant attribute `{name}`{}; a variant may have `#[wire(\"value\")]`", suggestion(&name, ["wire"])),
+                );
             }
         }
         let name = v.ident.to_string();
@@ -72,29 +90,42 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             Some(r) => rename(&snake(&name), r),
             None => name.clone(),
         });
-        if wires.iter().any(|(_, x): &(syn::Ident, String)| *x == w) {
-            diag.error(v.ident.span(), format!("wire value \"{w}\" is used twice"));
+        if let Some((first, _)) = wires.iter().find(|(_, x): &&(syn::Ident, String)| *x == w) {
+            diag.error(
+                v.ident.span(),
+                format!("wire value \"{w}\" is used twice (by `{first}` too); give one of them another value with `#[wire(\"...\")]`"),
+            );
         }
         variants.push((docs(&v.attrs), v.ident.clone()));
         wires.push((v.ident.clone(), w));
     }
     let (vis, ident) = (&item.vis, &item.ident);
     let d = docs(&item.attrs);
-    if diag.has_errors() {
-        let e = diag.to_compile_errors();
-        return quote!(#e #(#d)* #vis enum #ident { Other(::std::string::String) });
-    }
+    let errors = diag.finish();
     let defs = variants.iter().map(|(d, i)| quote!(#(#d)* #i,));
-    let to_str = wires.iter().map(|(i, w)| quote!(Self::#i => #w,));
-    let from_str = wires.iter().map(|(i, w)| quote!(#w => Self::#i,));
-    let serde_crate = format!("{}::serde", rt.string());
-    let _ = serde_crate;
+    // After a mistake the enum keeps every variant (uses compile) and maps nothing.
+    let (to_str, from_str) = if errors.is_empty() {
+        (
+            wires
+                .iter()
+                .map(|(i, w)| quote!(Self::#i => #w,))
+                .collect::<Vec<_>>(),
+            wires
+                .iter()
+                .map(|(i, w)| quote!(#w => Self::#i,))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        (vec![quote!(_ => "",)], Vec::new())
+    };
     quote! {
+        #errors
         #(#d)*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         #vis enum #ident {
             #(#defs)*
+            #(#data_variants)*
             /// A value this version does not know, kept exactly as received.
             Other(#rt::String),
         }
@@ -102,9 +133,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         impl #ident {
             /// The wire value.
             pub fn as_str(&self) -> &str {
+                #[allow(unreachable_patterns)]
                 match self {
-                    #(#to_str)*
                     Self::Other(s) => s,
+                    #(#to_str)*
                 }
             }
         }

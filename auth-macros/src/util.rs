@@ -21,6 +21,12 @@ impl Rt {
         }
     }
 
+    /// The path with every token spanned on `span`, for checks whose error must point at
+    /// the user's token as a whole (a span cannot join the user's tokens with ours).
+    pub fn at(&self, span: proc_macro2::Span) -> TokenStream {
+        respan(self.0.clone(), span)
+    }
+
     /// The path as a string, for serde's `crate = "..."` and `serialize_with = "..."`.
     pub fn string(&self) -> String {
         self.0.to_string().replace(' ', "")
@@ -31,6 +37,23 @@ impl quote::ToTokens for Rt {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         self.0.to_tokens(tokens);
     }
+}
+
+/// `tokens` with every span (also inside groups) set to `span`.
+pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = proc_macro2::TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `Option<T>` → `Some(T)`.
@@ -62,15 +85,20 @@ pub fn is_named(ty: &Type, name: &str) -> bool {
 /// for `String` and `Secret`), except for primitives, which are taken as they are so that
 /// integer literals infer (`.limit(20)`).
 pub fn arg_ty(ty: &Type) -> proc_macro2::TokenStream {
-    const PRIMS: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-        "f32", "f64", "bool", "char",
-    ];
-    if PRIMS.iter().any(|p| is_named(ty, p)) {
+    if is_primitive(ty) {
         quote!(#ty)
     } else {
         quote!(impl ::core::convert::Into<#ty>)
     }
+}
+
+/// A primitive type, taken by value as it is (no `Into`).
+pub fn is_primitive(ty: &Type) -> bool {
+    const PRIMS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    PRIMS.iter().any(|p| is_named(ty, p))
 }
 
 /// `Secret` or `Option<Secret>`.
@@ -117,6 +145,21 @@ pub fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
     })
 }
 
+/// The attributes rustc itself understands (`#[allow]`, `#[cfg]`, ...), without docs: what a
+/// field keeps in the output. Anything else was reported as a misspelt attribute of ours.
+pub fn builtin_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
+    attrs
+        .iter()
+        .filter(|a| {
+            !a.path().is_ident("doc")
+                && a.path()
+                    .get_ident()
+                    .is_some_and(|i| crate::kw::BUILTIN_ATTRS.contains(&i.to_string().as_str()))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Attributes other than ours and docs (e.g. `#[allow]`, `#[cfg]`), kept on the output.
 pub fn passthrough(attrs: &[Attribute], ours: &[&str]) -> Vec<Attribute> {
     attrs
@@ -150,15 +193,34 @@ pub fn rename(name: &str, rule: &str) -> String {
     }
 }
 
-pub const RENAME_RULES: &[&str] = &[
-    "snake_case",
-    "camelCase",
-    "PascalCase",
-    "kebab-case",
-    "SCREAMING_SNAKE_CASE",
-    "lowercase",
-    "UPPERCASE",
-];
+/// `pub`, spanned on `span` (the field's own tokens keep their spans, so errors about the
+/// field, e.g. from derives, point at it rather than at the attribute).
+pub fn pub_at(span: proc_macro2::Span) -> TokenStream {
+    quote::quote_spanned!(span=> pub)
+}
+
+/// Whether one of the `#[serde(..)]` attributes mentions one of `keys` (e.g. `default`).
+pub fn serde_mentions(attrs: &[Attribute], keys: &[&str]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|m| {
+                if keys.iter().any(|k| m.path.is_ident(k)) {
+                    found = true;
+                }
+                if m.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = m.value()?.parse()?;
+                } else if m.input.peek(syn::token::Paren) {
+                    let _content;
+                    syn::parenthesized!(_content in m.input);
+                }
+                Ok(())
+            });
+            found
+        })
+}
 
 /// Whether `name` is a valid HTTP header name (RFC 9110 token).
 pub fn valid_header_name(name: &str) -> bool {

@@ -9,7 +9,11 @@ use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use http::{HeaderMap, HeaderName, HeaderValue};
+
 use crate::clock::Clock;
+use crate::error::InvalidInput;
+use crate::provider::{Placement, place};
 use crate::secret::Secret;
 use crate::token::IssuedToken;
 
@@ -32,6 +36,9 @@ pub struct CachedToken {
     expires_at: Option<Instant>,
     /// Whether the token may be reused by later calls.
     cacheable: bool,
+    /// The header the token was last placed in, built once per token: a warm call clones
+    /// it (a reference count) instead of formatting, checking and copying the token again.
+    placed: std::sync::OnceLock<(Placement, HeaderName, HeaderValue)>,
 }
 
 impl CachedToken {
@@ -54,7 +61,35 @@ impl CachedToken {
             refresh_at,
             expires_at: deadline,
             cacheable,
+            placed: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Puts the token where `placement` says (as [`crate::provider::place`] does), reusing
+    /// the header value built for this token's first use.
+    pub(crate) fn place_into(
+        &self,
+        headers: &mut HeaderMap,
+        placement: Placement,
+        field: &'static str,
+    ) -> Result<(), InvalidInput> {
+        if let Some((p, name, value)) = self.placed.get()
+            && *p == placement
+        {
+            headers.insert(name.clone(), value.clone());
+            return Ok(());
+        }
+        let mut one = HeaderMap::with_capacity(1);
+        place(&mut one, placement, self.token.expose_secret(), field)?;
+        for (name, value) in &one {
+            let _ = self.placed.set((placement, name.clone(), value.clone()));
+        }
+        for (name, value) in one {
+            if let Some(name) = name {
+                headers.insert(name, value);
+            }
+        }
+        Ok(())
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
@@ -99,10 +134,10 @@ impl TokenCache {
         if let Some(t) = self.fresh(clock) {
             return Ok(t);
         }
-        if self.cooling_down(clock.now()) {
-            if let Some(t) = self.usable(clock) {
-                return Ok(t);
-            }
+        if self.cooling_down(clock.now())
+            && let Some(t) = self.usable(clock)
+        {
+            return Ok(t);
         }
         let _flight = match self.refresh.try_lock() {
             Ok(guard) => guard,

@@ -123,8 +123,10 @@ impl<P: Provider> ClientCore<P> {
             method = %meta.method,
             path = meta.path,
         );
-        let call = self.execute(request);
-        async move {
+        // Boxed once: the call's state is large (~2.5 KB) and would otherwise be copied at
+        // each of the wrappers below (timeout, span, the generated method's future).
+        let call = Box::pin(self.execute(request));
+        let call = async move {
             let result = match self.config.timeouts.total {
                 Some(limit) => match tokio::time::timeout(limit, call).await {
                     Ok(r) => r,
@@ -141,9 +143,13 @@ impl<P: Provider> ClientCore<P> {
                 Err(e) => tracing::debug!(error = %ErrorSummary(e), "call failed"),
             }
             result
+        };
+        // A disabled span (no subscriber wants it) is not entered and left at every poll.
+        if span.is_disabled() {
+            call.await
+        } else {
+            call.instrument(span).await
         }
-        .instrument(span)
-        .await
     }
 
     /// The call loop, without the total timeout (the token exchange runs under its own).
@@ -152,7 +158,9 @@ impl<P: Provider> ClientCore<P> {
         request: &E,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
         let meta = E::METADATA;
-        let prepared = request.to_http_request(&self.base)?;
+        // The first attempt sends this request; a retry or a replay builds it again (the same
+        // request: building is a pure function of `request`) rather than every call cloning it.
+        let mut prepared = Some(request.to_http_request(&self.base)?);
         let scheme = request.auth();
         let policy: RetryPolicy = self.config.retry;
         // Retries that could not finish before the total timeout are not started.
@@ -166,7 +174,10 @@ impl<P: Provider> ClientCore<P> {
         let mut replayed = false;
         loop {
             attempt += 1;
-            let mut req = clone_request(&prepared);
+            let mut req = match prepared.take() {
+                Some(r) => r,
+                None => request.to_http_request(&self.base)?,
+            };
             let used = self.authorize(scheme, req.headers_mut()).await?;
             tracing::trace!(attempt, "sending attempt");
             let err = match self.attempt(req).await {
@@ -279,44 +290,53 @@ impl<P: Provider> ClientCore<P> {
                 ready,
                 issue,
             } => {
-                if !ready(&self.credentials) {
-                    return Err(AuthFailure::Missing(MissingCredential {
-                        provider: P::NAME,
-                        scheme: scheme.name,
-                        credential: needs,
-                    }));
-                }
                 let cache = &self.caches[*slot];
                 let clock = &*self.clock;
                 let token = match cache.fresh(clock) {
                     Some(t) => t,
                     None => {
+                        // Checked only when a token must be fetched: `ready` builds the
+                        // issuer request (cloning secrets), and a cached token proves it
+                        // (a client's credentials never change).
+                        if !ready(&self.credentials) {
+                            return Err(AuthFailure::Missing(MissingCredential {
+                                provider: P::NAME,
+                                scheme: scheme.name,
+                                credential: needs,
+                            }));
+                        }
                         tracing::debug!(issuer, "obtaining a token");
                         // The exchange's own timeout is inside the fetch, so a timed-out
                         // refresh is a failed refresh: the cache falls back to a still-valid
                         // token. Waiting for another caller's refresh is bounded by twice it.
                         let limit = self.config.timeouts.token_exchange;
-                        let get = cache.get(clock, || async move {
+                        // Boxed: inline, this cold path's state would enlarge every call's
+                        // future, which is moved (copied) several times per call.
+                        Box::pin(async move {
+                            let get = cache.get(clock, || async move {
+                                match limit {
+                                    Some(limit) => tokio::time::timeout(limit, issue(self))
+                                        .await
+                                        .map_err(|_| exchange_timeout(limit))?
+                                        .map_err(AuthFailure::Exchange),
+                                    None => issue(self).await.map_err(AuthFailure::Exchange),
+                                }
+                            });
                             match limit {
-                                Some(limit) => tokio::time::timeout(limit, issue(self))
-                                    .await
-                                    .map_err(|_| exchange_timeout(limit))?
-                                    .map_err(AuthFailure::Exchange),
-                                None => issue(self).await.map_err(AuthFailure::Exchange),
+                                Some(limit) => {
+                                    let outer = limit.saturating_mul(2);
+                                    tokio::time::timeout(outer, get)
+                                        .await
+                                        .map_err(|_| exchange_timeout(outer))?
+                                }
+                                None => get.await,
                             }
-                        });
-                        match limit {
-                            Some(limit) => {
-                                let outer = limit.saturating_mul(2);
-                                tokio::time::timeout(outer, get)
-                                    .await
-                                    .map_err(|_| exchange_timeout(outer))??
-                            }
-                            None => get.await?,
-                        }
+                        })
+                        .await?
                     }
                 };
-                place(headers, *placement, token.token.expose_secret(), issuer)
+                token
+                    .place_into(headers, *placement, issuer)
                     .map_err(AuthFailure::Input)?;
                 Ok(Some((*slot, token)))
             }
@@ -334,7 +354,11 @@ impl<P: Provider> ClientCore<P> {
             let s = scheme_at::<P>(*alt)?;
             let ready = match &s.kind {
                 SchemeKind::Credential { get, .. } => get(&self.credentials).is_some(),
-                SchemeKind::Issued { ready, .. } => ready(&self.credentials),
+                // A fresh cached token proves the issuer's credentials (they never change)
+                // without `ready` building the issuer request.
+                SchemeKind::Issued { ready, slot, .. } => {
+                    self.caches[*slot].fresh(&*self.clock).is_some() || ready(&self.credentials)
+                }
                 SchemeKind::Any(_) => false,
             };
             if ready {
@@ -370,14 +394,6 @@ fn unreachable_any() -> Result<Option<UsedToken>, AuthFailure> {
         "auth",
         "nested `any` schemes are not supported",
     )))
-}
-
-fn clone_request(req: &http::Request<Bytes>) -> http::Request<Bytes> {
-    let mut out = http::Request::new(req.body().clone());
-    *out.method_mut() = req.method().clone();
-    *out.uri_mut() = req.uri().clone();
-    *out.headers_mut() = req.headers().clone();
-    out
 }
 
 /// One-line error text for tracing events: the stage only, never bodies.

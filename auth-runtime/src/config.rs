@@ -76,6 +76,13 @@ impl Timeouts {
 /// [`max_retry_after`](Self::max_retry_after). A retry that could not finish before the
 /// total timeout is not started.
 ///
+/// The server's hint `x-should-retry` overrides the classification of a provider answer:
+/// `x-should-retry: false` is never retried (nor turned into [`crate::Error::RateLimited`]),
+/// whatever the status, so a permanent failure such as an exhausted quota fails fast;
+/// `x-should-retry: true` makes any status retryable (e.g. a 409 lock conflict), but only
+/// on idempotent calls, since a call that got an answer reached the server. The hint also
+/// decides [`crate::Error::is_transient`]. Other values of the header are ignored.
+///
 /// On top of the per-call limit, a client-wide [`budget`](Self::budget), shared by the
 /// client's clones, keeps retries to a fraction of calls: by default every call earns 0.2 of
 /// a retry, every retry spends one, and at most 10 are banked. When the budget is empty a

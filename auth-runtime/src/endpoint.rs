@@ -463,17 +463,22 @@ fn leading_envelope_code(body: &[u8], field: &str) -> Option<i64> {
                     while j < body.len() && ws(body[j]) {
                         j += 1;
                     }
-                    let end = body[j..]
-                        .iter()
-                        .position(|b| !(b.is_ascii_digit() || *b == b'-'))
-                        .map_or(body.len(), |n| j + n);
-                    if !matches!(
-                        body.get(end),
-                        Some(b',' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-                    ) {
+                    let negative = body.get(j) == Some(&b'-');
+                    let digits = j + usize::from(negative);
+                    let (mut k, mut value) = (digits, 0i64);
+                    while let Some(d) = body.get(k).filter(|b| b.is_ascii_digit()) {
+                        value = value.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+                        k += 1;
+                    }
+                    if k == digits
+                        || !matches!(
+                            body.get(k),
+                            Some(b',' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                        )
+                    {
                         return None;
                     }
-                    return std::str::from_utf8(&body[j..end]).ok()?.parse().ok();
+                    return Some(if negative { -value } else { value });
                 }
             }
             b'{' | b'[' => depth += 1,

@@ -59,7 +59,9 @@ impl<B> Error<B> {
     ///
     /// Connect failures, broken connections and timeouts are; TLS failures, oversized
     /// bodies, refused redirects and other transport errors are not (a retry would fail
-    /// the same way).
+    /// the same way). A provider answer is transient by its status (408, 429, 500, 502,
+    /// 503, 504) unless it carries the server's hint `x-should-retry: true` or `false`,
+    /// which decides instead.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::RateLimited(_) => true,
@@ -69,7 +71,8 @@ impl<B> Error<B> {
                     | TransportErrorKind::ConnectTimeout
                     | TransportErrorKind::Io
             ),
-            Error::Provider(e) => crate::retry::is_transient_status(e.status),
+            Error::Provider(e) => crate::retry::should_retry_hint(&e.headers)
+                .unwrap_or_else(|| crate::retry::is_transient_status(e.status)),
             Error::TokenExchange(e) => e.transient,
             _ => false,
         }

@@ -22,6 +22,7 @@ mod provider;
 mod ratelimit;
 mod retry;
 mod secret;
+mod secret_url;
 mod timestamp;
 mod token;
 mod transport;
@@ -41,6 +42,7 @@ pub use provider::{Provider, SchemeId};
 pub use ratelimit::RateLimit;
 pub use retry::{backoff, is_transient_status, parse_retry_after};
 pub use secret::{RawBody, Secret};
+pub use secret_url::SecretUrl;
 pub use timestamp::Timestamp;
 pub use token::{IssuedToken, Lifetime, jwt_exp};
 pub use transport::{ReqwestTransport, Transport};
@@ -229,6 +231,8 @@ pub mod __private {
             note = "declare the issuer's response with `#[response(200, token = field)]`, where `field` is a `Secret` field holding the token"
         )]
         pub trait IssuesToken: TokenResponse {}
+        #[diagnostic::do_not_recommend]
+        impl<T: TokenResponse> IssuesToken for T {}
 
         /// An endpoint that can mint the tokens of a provider's scheme.
         #[diagnostic::on_unimplemented(

@@ -64,6 +64,19 @@ pub fn requested_wait(
     None
 }
 
+/// The server's own retry hint, `x-should-retry: true|false` (ASCII case-insensitive,
+/// surrounding whitespace ignored). `None` when the header is absent or says anything else.
+pub(crate) fn should_retry_hint(headers: &HeaderMap) -> Option<bool> {
+    let value = headers.get("x-should-retry")?.to_str().ok()?.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// What the call loop does after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision {
@@ -77,10 +90,13 @@ pub(crate) enum Decision {
 
 /// Decides whether attempt number `attempt` (1-based), which failed with `err`, is retried.
 ///
-/// A 429 asking for a wait beyond `max_retry_after` is [`Decision::Throttled`] whether or
-/// not the call could be retried. Otherwise only transient failures are retried, on
-/// idempotent calls or when the request never reached the server, within `max_attempts`.
-/// `unit` is the jitter's random number in `[0, 1)`.
+/// A provider answer carrying `x-should-retry: false` is [`Decision::Fail`], whatever its
+/// status (the server says a retry cannot help, e.g. an exhausted quota). Otherwise a 429
+/// asking for a wait beyond `max_retry_after` is [`Decision::Throttled`] whether or not the
+/// call could be retried. Otherwise only transient failures are retried (a provider answer
+/// with `x-should-retry: true` counts as transient whatever its status), on idempotent calls
+/// or when the request never reached the server, within `max_attempts`. `unit` is the
+/// jitter's random number in `[0, 1)`.
 pub(crate) fn decide<B>(
     err: &Error<B>,
     idempotent: bool,
@@ -89,6 +105,13 @@ pub(crate) fn decide<B>(
     now: SystemTime,
     unit: f64,
 ) -> Decision {
+    let hint = match err {
+        Error::Provider(pe) => should_retry_hint(&pe.headers),
+        _ => None,
+    };
+    if hint == Some(false) {
+        return Decision::Fail;
+    }
     let requested = match err {
         Error::Provider(pe) => requested_wait(pe.status, &pe.headers, now)
             .map(|wait| (wait, pe.status == StatusCode::TOO_MANY_REQUESTS)),
@@ -99,7 +122,10 @@ pub(crate) fn decide<B>(
     {
         return Decision::Throttled(wait);
     }
-    let retryable = err.is_transient() && (idempotent || !reached_server(err));
+    // `is_transient` already honours `x-should-retry: true` on provider answers; the
+    // idempotency gate still applies (a provider answer always reached the server).
+    let retryable =
+        (err.is_transient() || hint == Some(true)) && (idempotent || !reached_server(err));
     if !retryable || attempt >= policy.max_attempts {
         return Decision::Fail;
     }
@@ -357,6 +383,56 @@ mod tests {
         assert_eq!(
             decide(&junk, true, 1, &p, now(), 1.0),
             Decision::Retry(Duration::from_millis(100))
+        );
+    }
+
+    #[test]
+    fn should_retry_hint_overrides_the_status() {
+        let p = policy();
+        // `false`: never retried, not even a 503 on an idempotent call, nor throttled.
+        for v in ["false", "FALSE", " False "] {
+            let e = provider(503, &[("x-should-retry", v)]);
+            assert!(!e.is_transient(), "{v}");
+            assert_eq!(decide(&e, true, 1, &p, now(), 0.5), Decision::Fail, "{v}");
+        }
+        let quota = provider(429, &[("x-should-retry", "false"), ("retry-after", "120")]);
+        assert_eq!(decide(&quota, true, 1, &p, now(), 0.5), Decision::Fail);
+        // `true`: a status that is not normally transient is retried on idempotent calls only.
+        let conflict = provider(409, &[("x-should-retry", "true")]);
+        assert!(conflict.is_transient());
+        assert!(matches!(
+            decide(&conflict, true, 1, &p, now(), 0.5),
+            Decision::Retry(_)
+        ));
+        assert_eq!(decide(&conflict, false, 1, &p, now(), 0.5), Decision::Fail);
+        assert_eq!(decide(&conflict, true, 3, &p, now(), 0.5), Decision::Fail);
+        // `true` with a Retry-After within the cap waits that long.
+        let later = provider(409, &[("x-should-retry", "true"), ("retry-after", "2")]);
+        assert_eq!(
+            decide(&later, true, 1, &p, now(), 0.5),
+            Decision::Retry(Duration::from_secs(2))
+        );
+        // Anything else is ignored: the status decides.
+        for v in ["yes", "0", "", "true, false"] {
+            let e = provider(409, &[("x-should-retry", v)]);
+            assert_eq!(decide(&e, true, 1, &p, now(), 0.5), Decision::Fail, "{v}");
+            let e = provider(503, &[("x-should-retry", v)]);
+            assert!(matches!(
+                decide(&e, true, 1, &p, now(), 0.5),
+                Decision::Retry(_)
+            ));
+        }
+        // The hint only exists on provider answers.
+        assert_eq!(
+            decide(
+                &transport(TransportErrorKind::Tls, false),
+                true,
+                1,
+                &p,
+                now(),
+                0.5
+            ),
+            Decision::Fail
         );
     }
 }

@@ -205,18 +205,34 @@ impl Transport for ReqwestTransport {
                 format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
             ));
         }
-        let mut buf = BytesMut::with_capacity(declared.map_or(1024, |n| n as usize));
+        // A body that arrives in one chunk (small answers) is kept as is, not copied.
+        let mut single: Option<Bytes> = None;
+        let mut buf = BytesMut::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
-            if buf.len() + chunk.len() > max_body {
+            let have = single.as_ref().map_or(buf.len(), Bytes::len);
+            if have + chunk.len() > max_body {
                 return Err(TransportError::new(
                     TransportErrorKind::BodyTooLarge,
                     true,
                     format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
                 ));
             }
+            if single.is_none() && buf.is_empty() {
+                single = Some(chunk);
+                continue;
+            }
+            if let Some(first) = single.take() {
+                let want = declared.map_or(1024, |n| n as usize);
+                buf.reserve(want.max(first.len() + chunk.len()));
+                buf.extend_from_slice(&first);
+            }
             buf.extend_from_slice(&chunk);
         }
-        let mut out = http::Response::new(buf.freeze());
+        let body = match single {
+            Some(b) => b,
+            None => buf.freeze(),
+        };
+        let mut out = http::Response::new(body);
         *out.status_mut() = resp.status();
         *out.headers_mut() = std::mem::take(resp.headers_mut());
         *out.version_mut() = resp.version();
@@ -285,5 +301,121 @@ mod tests {
         assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
         assert!(!err.sent);
         assert!(crate::Error::<()>::Transport(err).is_transient());
+    }
+
+    /// Every rendering of an error: Display, Debug, alternate Debug and the `source()` chain.
+    fn renderings(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = vec![e.to_string(), format!("{e:?}"), format!("{e:#?}")];
+        let mut cur = e.source();
+        while let Some(c) = cur {
+            out.push(c.to_string());
+            out.push(format!("{c:?}"));
+            cur = c.source();
+        }
+        out
+    }
+
+    /// A loopback server that reads the request head, then runs `answer` on the socket.
+    async fn server<F, Fut>(answer: F) -> std::net::SocketAddr
+    where
+        F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let answer = std::sync::Arc::new(answer);
+        tokio::spawn(async move {
+            for _ in 0..16 {
+                let Ok((mut s, _)) = listener.accept().await else {
+                    break;
+                };
+                let answer = std::sync::Arc::clone(&answer);
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await;
+                    answer(s).await;
+                });
+            }
+        });
+        addr
+    }
+
+    /// S3 / item 6: whatever reqwest reports (refused connection, reset, truncated body, TLS
+    /// failure), the `TransportError` built from it, and every `Error` variant that can
+    /// carry one, never render the URL's query (nor the URL at all).
+    #[tokio::test]
+    async fn transport_errors_never_render_the_url_query() {
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let a = l.local_addr().unwrap();
+            drop(l);
+            a
+        };
+        let reset = server(|s| async move {
+            let _ = s.set_zero_linger();
+            drop(s);
+        })
+        .await;
+        let truncated = server(|mut s| async move {
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"ok\"")
+                .await;
+            let _ = s.shutdown().await;
+        })
+        .await;
+        let not_tls = not_tls_server().await;
+        let cases = [
+            (
+                "refused",
+                format!("http://{closed}"),
+                TransportErrorKind::Connect,
+            ),
+            (
+                "refused (port 1)",
+                "http://127.0.0.1:1".to_owned(),
+                TransportErrorKind::Connect,
+            ),
+            ("reset", format!("http://{reset}"), TransportErrorKind::Io),
+            (
+                "truncated",
+                format!("http://{truncated}"),
+                TransportErrorKind::Io,
+            ),
+            (
+                "not tls",
+                format!("https://{not_tls}"),
+                TransportErrorKind::Tls,
+            ),
+        ];
+        let t = ReqwestTransport::new(Some(Duration::from_secs(2))).unwrap();
+        for (case, origin, kind) in cases {
+            let uri = format!("{origin}/x/sk_path_segment?api_key=sk_test_CANARY&session=CANARY2");
+            let fail = || async {
+                let req = http::Request::builder()
+                    .uri(uri.as_str())
+                    .body(Bytes::new())
+                    .unwrap();
+                t.send(req, 1024).await.err().unwrap()
+            };
+            let direct = fail().await;
+            assert_eq!(direct.kind, kind, "{case}: {direct:?}");
+            let mut texts = renderings(&direct);
+            let as_error: crate::Error<()> = crate::Error::Transport(fail().await);
+            texts.extend(renderings(&as_error));
+            let in_exchange: crate::Error<()> =
+                crate::Error::TokenExchange(crate::error::TokenExchangeError::new(
+                    "Provider",
+                    "issuer",
+                    as_error.is_transient(),
+                    crate::Error::<()>::Transport(fail().await),
+                ));
+            texts.extend(renderings(&in_exchange));
+            for text in &texts {
+                for needle in ["CANARY", "api_key", "session=", "sk_path_segment", "?"] {
+                    assert!(!text.contains(needle), "{case}: `{needle}` in {text:?}");
+                }
+                assert!(!text.contains(&origin), "{case}: the URL in {text:?}");
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@
 //!   the sandbox is [`Client::BASE_URL_SANDBOX`].
 
 use auth_macros::{model, provider, string_enum};
-use auth_runtime::Secret;
+use auth_runtime::{InvalidInput, Secret, SecretUrl};
 
 pub mod get_message;
 pub mod get_session_key;
@@ -41,6 +41,42 @@ pub struct Client {
     /// The end user the `session` scheme mints session keys for.
     #[credential(public)]
     identity: get_session_key::Identity,
+}
+
+/// Base URL of Coinflow's hosted pages (production).
+pub const UI_BASE_URL: &str = "https://coinflow.cash";
+/// Base URL of Coinflow's hosted pages (sandbox).
+pub const UI_BASE_URL_SANDBOX: &str = "https://sandbox.coinflow.cash";
+
+/// A link to one of Coinflow's hosted pages (e.g. `/solana/withdraw/<merchant id>`) that
+/// carries the session key as `?sessionKey=`, for the end user's browser.
+///
+/// The SDK never puts a secret in a URL it requests; this link is the one place a session
+/// key goes into a query, so it comes back as a [`SecretUrl`]: its `Debug` and `Display`
+/// hide the key, and [`SecretUrl::expose_secret`] gives the full link to hand to the browser.
+///
+/// ```
+/// use auth_runtime::Secret;
+/// let link = auth_specs::coinflow::hosted_ui_url(
+///     auth_specs::coinflow::UI_BASE_URL_SANDBOX,
+///     "/solana/withdraw/merchant-1",
+///     &Secret::new("sk_test_session"),
+/// )?;
+/// assert!(!format!("{link} {link:?}").contains("sk_test_session"));
+/// assert!(link.expose_secret().ends_with("?sessionKey=sk_test_session"));
+/// # Ok::<(), auth_runtime::InvalidInput>(())
+/// ```
+pub fn hosted_ui_url(
+    ui_base: &str,
+    path: &str,
+    session_key: &Secret,
+) -> Result<SecretUrl, InvalidInput> {
+    let base = format!(
+        "{}/{}",
+        ui_base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    SecretUrl::with_query(&base, &[("sessionKey", session_key)])
 }
 
 /// The chain of a wallet (`x-coinflow-auth-blockchain`). Values the SDK does not know are

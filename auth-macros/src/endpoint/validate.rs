@@ -1,0 +1,187 @@
+//! Checks that span several parts of an endpoint spec: placeholders against path fields,
+//! duplicate headers, secrets in URLs, header groups. Every rule pushes into [`Diag`] and
+//! goes on.
+
+use syn::LitStr;
+
+use super::{Field, Role, Spec};
+use crate::diag::Diag;
+use crate::path_template::{self, Piece};
+use crate::util::{is_named, is_secret_ty};
+
+pub fn validate(diag: &mut Diag, spec: &Spec, fields: &[Field]) -> Vec<Piece> {
+    let pieces = template(diag, spec);
+    path_fields(diag, spec, fields, &pieces);
+    headers(diag, fields);
+    secrets_in_urls(diag, fields);
+    pieces
+}
+
+/// The template parses.
+fn template(diag: &mut Diag, spec: &Spec) -> Vec<Piece> {
+    let Some(lit) = &spec.path else {
+        return Vec::new();
+    };
+    let (pieces, errors) = path_template::parse(&lit.value());
+    for e in errors {
+        diag.error(path_template::span(lit, &e.range), e.message);
+    }
+    pieces
+}
+
+fn params(pieces: &[Piece]) -> impl Iterator<Item = &str> {
+    pieces.iter().filter_map(|p| match p {
+        Piece::Param(n) => Some(n.as_str()),
+        Piece::Literal(_) => None,
+    })
+}
+
+/// Placeholders and `#[path]` fields match one to one; path fields are required.
+fn path_fields(diag: &mut Diag, spec: &Spec, fields: &[Field], pieces: &[Piece]) {
+    let path: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(f.role, Role::Path { .. }))
+        .collect();
+    for f in &path {
+        if f.optional() {
+            diag.error_on(
+                &f.ty,
+                format!(
+                    "path field `{}` cannot be optional (a path has no empty segment); type it without `Option`, or make it a #[query]",
+                    f.ident
+                ),
+            );
+        }
+    }
+    let Some(lit) = &spec.path else { return };
+    let t = lit.value();
+    let mut placeholders: Vec<&str> = params(pieces)
+        .filter(|p| !path.iter().any(|f| f.ident == p))
+        .collect();
+    let mut unused: Vec<&Field> = path
+        .iter()
+        .copied()
+        .filter(|f| !params(pieces).any(|p| f.ident == p))
+        .collect();
+    // A placeholder and a path field that differ by a typo (or are the only two left) are
+    // one mistake: report it once, on the field.
+    placeholders.retain(|p| {
+        let names: Vec<String> = unused.iter().map(|f| f.ident.to_string()).collect();
+        let pick = crate::diag::did_you_mean(p, names.iter().map(String::as_str))
+            .map(str::to_owned)
+            .or_else(|| (names.len() == 1 && params(pieces).count() >= 1).then(|| names[0].clone()))
+            .filter(|_| !fields.iter().any(|f| f.ident == *p));
+        let Some(name) = pick else { return true };
+        let Some(at) = unused.iter().position(|f| f.ident == name) else {
+            return true;
+        };
+        let f = unused.remove(at);
+        diag.error(
+            f.ident.span(),
+            format!(
+                "the #[path] field `{name}` does not match the placeholder `{{{p}}}` of \"{t}\"; rename the field to `{p}`, or write `{{{name}}}` in the path"
+            ),
+        );
+        false
+    });
+    for p in placeholders {
+        let range = t
+            .find(&format!("{{{p}}}"))
+            .map(|s| s..s + p.len() + 2)
+            .unwrap_or(0..t.len());
+        let hint = match fields.iter().find(|f| f.ident == p) {
+            Some(f) => format!(
+                "mark the field `{}` with #[path] instead of its current role",
+                f.ident
+            ),
+            None => format!("add a field `#[path] pub {p}: String` to the request"),
+        };
+        diag.error(
+            path_template::span(lit, &range),
+            format!("placeholder `{{{p}}}` in \"{t}\" has no #[path] field; {hint}"),
+        );
+    }
+    for f in unused {
+        diag.error(
+            f.ident.span(),
+            format!(
+                "`{0}` is a #[path] field but the template \"{t}\" has no `{{{0}}}`; add `{{{0}}}` to the path, or make `{0}` a #[query] field",
+                f.ident
+            ),
+        );
+    }
+}
+
+/// Header names are unique, `authorization` holds a secret, at most one header group.
+fn headers(diag: &mut Diag, fields: &[Field]) {
+    let mut seen: Vec<(&str, &Field)> = Vec::new();
+    let mut group: Option<&Field> = None;
+    for f in fields {
+        match &f.role {
+            Role::Header { name, lit } => {
+                let span = lit
+                    .as_ref()
+                    .map(LitStr::span)
+                    .unwrap_or_else(|| f.ident.span());
+                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                    diag.error(
+                        span,
+                        format!(
+                            "header `{name}` is declared twice (first by `{}`); each header has one field: remove one, or rename it",
+                            first.ident
+                        ),
+                    );
+                } else {
+                    seen.push((name, f));
+                }
+                let inner = f.inner.as_ref().unwrap_or(&f.ty);
+                if name == "authorization" && !is_named(inner, "Secret") {
+                    diag.error_on(
+                        &f.ty,
+                        format!("the `authorization` header carries a credential: type `{}` as `Secret`", f.ident),
+                    );
+                }
+            }
+            Role::Headers => {
+                if let Some(first) = group {
+                    diag.error(
+                        f.role_span,
+                        format!(
+                            "only one #[headers] group per request (`{}` is one already); merge the groups into one #[header_group] enum",
+                            first.ident
+                        ),
+                    );
+                } else {
+                    group = Some(f);
+                }
+                if f.optional() {
+                    diag.error_on(
+                        &f.ty,
+                        "a #[headers] group is required; give the enum a variant without headers instead of using `Option`",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Secrets never go in URLs (they end up in logs and proxies).
+fn secrets_in_urls(diag: &mut Diag, fields: &[Field]) {
+    for f in fields {
+        let place = match f.role {
+            Role::Path { .. } => "path",
+            Role::Query { .. } => "query",
+            _ => continue,
+        };
+        if is_secret_ty(&f.ty) {
+            diag.error_on(
+                &f.ty,
+                format!(
+                    "secrets never go in URLs (they end up in logs): send `{}` in a #[header(\"...\")] or the #[body] instead of the {place}",
+                    f.ident
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// Header names are RFC 9110 tokens: no spaces.
+pub mod whoami {
+    use auth_sdk::{endpoint, response};
+
+    /// Who am I.
+    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/me", auth = token)]
+    pub struct Request {
+        /// Tenant.
+        #[header("X Tenant Id")]
+        pub tenant: String,
+    }
+
+    /// Me.
+    #[response(200)]
+    pub struct Response {}
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+// A path segment cannot be absent.
+pub mod get_item {
+    use auth_sdk::{endpoint, response};
+
+    /// One item.
+    #[endpoint(name = get_item, provider = auth_sdk::coopfin::Client, GET "/items/{id}", auth = token)]
+    pub struct Request {
+        /// Item id.
+        #[path]
+        pub id: Option<String>,
+    }
+
+    /// The item.
+    #[response(200)]
+    pub struct Response {}
+}
+
+fn main() {}

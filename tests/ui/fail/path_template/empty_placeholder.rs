@@ -1,0 +1,14 @@
+// `{}` names no field.
+pub mod get_key {
+    use auth_sdk::{endpoint, response};
+
+    /// Reads a key.
+    #[endpoint(name = get_key, provider = auth_sdk::loccus::Client, GET "/user/keys/{}", auth = session)]
+    pub struct Request {}
+
+    /// The key.
+    #[response(200)]
+    pub struct Response {}
+}
+
+fn main() {}

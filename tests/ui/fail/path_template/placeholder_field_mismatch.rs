@@ -1,0 +1,18 @@
+// The placeholder and the path field are spelt differently: one mistake, one error.
+pub mod get_key {
+    use auth_sdk::{endpoint, response};
+
+    /// Reads a key.
+    #[endpoint(name = get_key, provider = auth_sdk::loccus::Client, GET "/user/keys/{key}", auth = session)]
+    pub struct Request {
+        /// The key's handle.
+        #[path]
+        pub kye: String,
+    }
+
+    /// The key.
+    #[response(200)]
+    pub struct Response {}
+}
+
+fn main() {}
