@@ -1001,3 +1001,261 @@ async fn retry_budget_is_shared_by_clones_and_refills_with_calls() {
     // 4 banked + 20 % of 30 calls = 10 retries at most (and at least 6 were earned).
     assert!((6..=10).contains(&retries), "{retries}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Server retry hints (R9): `x-should-retry` overrides the status classification.
+
+#[tokio::test]
+async fn should_retry_false_is_not_retried_even_on_a_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/probe"))
+        .respond_with(ResponseTemplate::new(503).insert_header("x-should-retry", "false"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A "permanent 429": quota exhausted, with a short Retry-After that would otherwise be
+    // honoured.
+    Mock::given(method("GET"))
+        .and(path("/note"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-should-retry", "false")
+                .insert_header("retry-after", "1")
+                .set_body_json(serde_json::json!({"detail": "Monthly quota exhausted."})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = coolset_at(&server.uri(), retry(3), short());
+    let start = Instant::now();
+    let err = client.send(probe()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert!(matches!(err, Error::Provider(_)));
+    assert!(!err.is_transient(), "the server said a retry cannot help");
+    let err = client
+        .send(note::Request::new("x".to_owned()))
+        .await
+        .unwrap_err();
+    let pe = err
+        .provider_error()
+        .expect("a provider error, not RateLimited");
+    assert_eq!(pe.status.as_u16(), 429);
+    assert!(matches!(pe.body, Some(coolset::ErrorBody::Detail { .. })));
+    assert!(!err.is_transient());
+    let elapsed = start.elapsed();
+    report("x-should-retry: false (503 and 429)", elapsed);
+    assert!(
+        elapsed < Duration::from_millis(500),
+        "failed fast: {elapsed:?}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn should_retry_true_retries_a_409_on_get_but_never_a_post() {
+    let server = MockServer::start().await;
+    let (script, arrivals) = Script::new(vec![
+        ResponseTemplate::new(409)
+            .insert_header("x-should-retry", "true")
+            .set_body_json(serde_json::json!({"detail": "locked", "error_code": "busy"})),
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})),
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/probe"))
+        .respond_with(script)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create"))
+        .respond_with(ResponseTemplate::new(409).insert_header("x-should-retry", "true"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = coolset_at(&server.uri(), retry(3), short());
+    let ok = client.send(probe()).await.unwrap();
+    assert!(ok.ok);
+    assert_eq!(
+        arrivals.lock().unwrap().len(),
+        2,
+        "the 409 was retried once"
+    );
+    let err = client.send(create()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err:?}");
+    assert!(err.is_transient(), "the hint makes it transient...");
+    server.verify().await; // ...but a POST that reached the server is not retried.
+
+    // Without the hint a 409 is final; with it, attempts stay bounded by max_attempts.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/probe"))
+        .respond_with(ResponseTemplate::new(409).insert_header("x-should-retry", "true"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/note"))
+        .respond_with(ResponseTemplate::new(409))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = coolset_at(&server.uri(), retry(3), short());
+    let err = client.send(probe()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
+    let err = client
+        .send(note::Request::new("x".to_owned()))
+        .await
+        .unwrap_err();
+    assert!(!err.is_transient());
+    server.verify().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// `expires_in` edge cases through a real token exchange (T6).
+
+const T6_TOKEN: &str = "tok_test_CANARY_T6";
+
+/// A CoopFin server whose token endpoint answers `token_body` (expected `exchanges` times)
+/// and whose `/me` answers `{"user_id": "u"}` (expected `calls` times, with the token).
+async fn coopfin_server(token_body: serde_json::Value, exchanges: u64, calls: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/sandbox/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body))
+        .expect(exchanges)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/me"))
+        .and(header(
+            "authorization",
+            format!("Bearer {T6_TOKEN}").as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u"})))
+        .expect(calls)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn coopfin_at(server: &MockServer, clock: &auth_sdk::ManualClock) -> coopfin::Client {
+    coopfin::Client::builder()
+        .credentials(
+            coopfin::Credentials::new()
+                .with_api_key("pk_test_1")
+                .with_secret_key("sk_test_CANARY"),
+        )
+        .base_url(format!("{}/v1", server.uri()))
+        .allow_http_loopback(true)
+        .clock(clock.clone())
+        .retry(retry(3))
+        .timeouts(short())
+        .build()
+        .unwrap()
+}
+
+fn token_body(expires_in: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"token_type": "Bearer", "token": T6_TOKEN, "expires_in": expires_in})
+}
+
+/// The issuer's decode error inside a token-exchange error.
+fn exchange_decode_error(err: &Error<coopfin::ErrorBody>) -> &auth_sdk::DecodeError {
+    let Error::TokenExchange(te) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(te.issuer, "create_token");
+    let inner = te
+        .inner()
+        .downcast_ref::<Error<coopfin::ErrorBody>>()
+        .expect("the issuer call's error");
+    let Error::Decode(d) = inner else {
+        panic!("{inner:?}")
+    };
+    d
+}
+
+fn assert_no_canary(err: &Error<coopfin::ErrorBody>) {
+    let mut texts = vec![err.to_string(), format!("{err:?}")];
+    let mut cur = std::error::Error::source(err);
+    while let Some(c) = cur {
+        texts.push(c.to_string());
+        cur = c.source();
+    }
+    for t in texts {
+        assert!(!t.contains("CANARY"), "{t}");
+    }
+}
+
+#[tokio::test]
+async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
+    for value in [
+        serde_json::json!("86400"),
+        serde_json::json!(86400.5),
+        serde_json::json!(null),
+        // Beyond i64: refused, not wrapped.
+        serde_json::json!(10_000_000_000_000_000_000u64),
+    ] {
+        let server = coopfin_server(token_body(value.clone()), 1, 0).await;
+        let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+        let err = client.send(whoami::Request::new()).await.unwrap_err();
+        let d = exchange_decode_error(&err);
+        assert_eq!(d.path, "expires_in", "{value}: {d:?}");
+        assert_eq!(d.category, "data", "{value}");
+        assert_eq!(d.status.as_u16(), 200);
+        let text = err.to_string();
+        assert!(text.contains("`expires_in`"), "{value}: {text}");
+        assert!(!err.is_transient(), "a bad body is not retried");
+        assert_no_canary(&err);
+        // The raw body is kept for the caller, behind the secret wrapper.
+        assert!(
+            String::from_utf8_lossy(d.raw_body().expose_secret()).contains(T6_TOKEN),
+            "{value}"
+        );
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn missing_expires_in_is_a_decode_error() {
+    let server = coopfin_server(
+        serde_json::json!({"token_type": "Bearer", "token": T6_TOKEN}),
+        1,
+        0,
+    )
+    .await;
+    let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+    let err = client.send(whoami::Request::new()).await.unwrap_err();
+    let d = exchange_decode_error(&err);
+    assert_eq!(d.category, "data", "{d:?}");
+    assert_no_canary(&err);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn zero_or_negative_expires_in_is_used_once_and_not_cached() {
+    for value in [0i64, -5, i64::MIN] {
+        let server = coopfin_server(token_body(serde_json::json!(value)), 2, 2).await;
+        let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+        for _ in 0..2 {
+            let me = client.send(whoami::Request::new()).await.unwrap();
+            assert_eq!(me.user_id, "u");
+        }
+        server.verify().await; // two calls, two token fetches
+    }
+}
+
+#[tokio::test]
+async fn huge_expires_in_is_cached_without_expiry_or_overflow() {
+    for value in [1_000_000_000_000_000i64, i64::MAX] {
+        let server = coopfin_server(token_body(serde_json::json!(value)), 1, 3).await;
+        let clock = auth_sdk::ManualClock::new();
+        let client = coopfin_at(&server, &clock);
+        client.send(whoami::Request::new()).await.unwrap();
+        client.send(whoami::Request::new()).await.unwrap();
+        // Treated as "no known expiry": still cached twenty years later.
+        clock.advance(Duration::from_secs(20 * 365 * 24 * 3600));
+        client.send(whoami::Request::new()).await.unwrap();
+        server.verify().await; // one token fetch for three calls
+    }
+}
