@@ -73,23 +73,13 @@ impl CachedToken {
         placement: Placement,
         field: &'static str,
     ) -> Result<(), InvalidInput> {
-        if let Some((p, name, value)) = self.placed.get()
-            && *p == placement
-        {
-            headers.insert(name.clone(), value.clone());
-            return Ok(());
-        }
-        let mut one = HeaderMap::with_capacity(1);
-        place(&mut one, placement, self.token.expose_secret(), field)?;
-        for (name, value) in &one {
-            let _ = self.placed.set((placement, name.clone(), value.clone()));
-        }
-        for (name, value) in one {
-            if let Some(name) = name {
-                headers.insert(name, value);
-            }
-        }
-        Ok(())
+        place_once(
+            &self.placed,
+            headers,
+            placement,
+            self.token.expose_secret(),
+            field,
+        )
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
@@ -99,6 +89,36 @@ impl CachedToken {
     fn is_usable(&self, now: Instant) -> bool {
         self.cacheable && self.expires_at.is_none_or(|e| now < e)
     }
+}
+
+/// A header placed once: [`place`]s `value` into `headers`, keeping the header in `cell` so
+/// later calls with the same placement clone it (a reference count) instead of formatting,
+/// checking and copying the value again. For values that never change under `cell` (a
+/// cached token, a client's credential).
+pub(crate) fn place_once(
+    cell: &std::sync::OnceLock<(Placement, HeaderName, HeaderValue)>,
+    headers: &mut HeaderMap,
+    placement: Placement,
+    value: &str,
+    field: &'static str,
+) -> Result<(), InvalidInput> {
+    if let Some((p, name, v)) = cell.get()
+        && *p == placement
+    {
+        headers.insert(name.clone(), v.clone());
+        return Ok(());
+    }
+    let mut one = HeaderMap::with_capacity(1);
+    place(&mut one, placement, value, field)?;
+    for (name, v) in &one {
+        let _ = cell.set((placement, name.clone(), v.clone()));
+    }
+    for (name, v) in one {
+        if let Some(name) = name {
+            headers.insert(name, v);
+        }
+    }
+    Ok(())
 }
 
 /// One cache slot: one token for one issuer scheme of one client.

@@ -9,7 +9,7 @@ use http::HeaderMap;
 use tracing::Instrument as _;
 
 use crate::budget::BudgetState;
-use crate::cache::{CachedToken, TokenCache};
+use crate::cache::{CachedToken, TokenCache, place_once};
 use crate::clock::Clock;
 use crate::config::{Config, RetryPolicy};
 use crate::endpoint::{BaseUrl, Endpoint, parse_parts};
@@ -34,7 +34,16 @@ pub struct ClientCore<P: Provider> {
     clock: Arc<dyn Clock>,
     /// The client-wide retry budget, shared by clones (they share this core).
     budget: BudgetState,
+    /// The header of each credential scheme (by scheme index), built at its first use.
+    credential_headers: Box<[CredentialHeader]>,
 }
+
+/// A credential's header, built once (see [`crate::cache::place_once`]).
+type CredentialHeader = std::sync::OnceLock<(
+    crate::provider::Placement,
+    http::header::HeaderName,
+    http::HeaderValue,
+)>;
 
 impl<P: Provider> fmt::Debug for ClientCore<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,6 +92,9 @@ impl<P: Provider> ClientCore<P> {
             credentials,
             caches: (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect(),
             budget: BudgetState::new(config.retry.budget),
+            credential_headers: (0..P::SCHEMES.len())
+                .map(|_| CredentialHeader::new())
+                .collect(),
             config,
             clock,
         }
@@ -123,21 +135,18 @@ impl<P: Provider> ClientCore<P> {
             method = %meta.method,
             path = meta.path,
         );
+        // The total timeout is enforced inside the call loop, by the same timer as each
+        // attempt's (the earlier deadline of the two): one timer per attempt, not two.
+        let total = self
+            .config
+            .timeouts
+            .total
+            .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
         // Boxed once: the call's state is large (~2.5 KB) and would otherwise be copied at
-        // each of the wrappers below (timeout, span, the generated method's future).
-        let call = Box::pin(self.execute(request));
+        // each of the wrappers below (span, the generated method's future).
+        let call = Box::pin(self.execute_until(request, total));
         let call = async move {
-            let result = match self.config.timeouts.total {
-                Some(limit) => match tokio::time::timeout(limit, call).await {
-                    Ok(r) => r,
-                    Err(_) => Err(Error::Timeout(Timeout::new(
-                        TimeoutKind::Total,
-                        limit,
-                        true,
-                    ))),
-                },
-                None => call.await,
-            };
+            let result = call.await;
             match &result {
                 Ok(_) => tracing::debug!("call succeeded"),
                 Err(e) => tracing::debug!(error = %ErrorSummary(e), "call failed"),
@@ -157,6 +166,16 @@ impl<P: Provider> ClientCore<P> {
         &self,
         request: &E,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
+        self.execute_until(request, None).await
+    }
+
+    /// The call loop; `total` (deadline, limit) bounds all of it: authorization, and each
+    /// attempt together with its own timeout. Backoff never sleeps past it (see below).
+    async fn execute_until<E: Endpoint<Provider = P>>(
+        &self,
+        request: &E,
+        total: Option<(tokio::time::Instant, std::time::Duration)>,
+    ) -> Result<E::Response, Error<E::ErrorBody>> {
         let meta = E::METADATA;
         // The first attempt sends this request; a retry or a replay builds it again (the same
         // request: building is a pure function of `request`) rather than every call cloning it.
@@ -164,11 +183,14 @@ impl<P: Provider> ClientCore<P> {
         let scheme = request.auth();
         let policy: RetryPolicy = self.config.retry;
         // Retries that could not finish before the total timeout are not started.
-        let deadline = self
-            .config
-            .timeouts
-            .total
-            .and_then(|t| tokio::time::Instant::now().checked_add(t));
+        let deadline = match total {
+            Some((at, _)) => Some(at),
+            None => self
+                .config
+                .timeouts
+                .total
+                .and_then(|t| tokio::time::Instant::now().checked_add(t)),
+        };
         self.budget.deposit();
         let mut attempt: u32 = 0;
         let mut replayed = false;
@@ -178,9 +200,19 @@ impl<P: Provider> ClientCore<P> {
                 Some(r) => r,
                 None => request.to_http_request(&self.base)?,
             };
-            let used = self.authorize(scheme, req.headers_mut()).await?;
+            let used = match total {
+                // Ready at the first poll when a token is cached: the timer is never armed.
+                Some((at, limit)) => {
+                    tokio::time::timeout_at(at, self.authorize(scheme, req.headers_mut()))
+                        .await
+                        .map_err(|_| {
+                            Error::Timeout(Timeout::new(TimeoutKind::Total, limit, true))
+                        })??
+                }
+                None => self.authorize(scheme, req.headers_mut()).await?,
+            };
             tracing::trace!(attempt, "sending attempt");
-            let err = match self.attempt(req).await {
+            let err = match self.attempt(req, total).await {
                 Ok(resp) => {
                     let (parts, body) = resp.into_parts();
                     match parse_parts::<E>(parts.status, &parts.headers, &body) {
@@ -233,18 +265,27 @@ impl<P: Provider> ClientCore<P> {
     async fn attempt(
         &self,
         req: http::Request<Bytes>,
+        total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
         let send = self.transport.send(req, self.config.max_body_bytes);
-        let res = match self.config.timeouts.attempt {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
+        // One timer for both bounds, at the earlier deadline; on a tie the attempt's, as when
+        // two timers raced (the inner one was polled first). A total timeout then ends the
+        // call: the retry loop starts no retry past the total deadline.
+        let own = self
+            .config
+            .timeouts
+            .attempt
+            .and_then(|l| Some((tokio::time::Instant::now().checked_add(l)?, l)));
+        let bound = match (own, total) {
+            (Some((a, _)), Some((t, lt))) if t < a => Some((t, TimeoutKind::Total, lt)),
+            (Some((a, la)), _) => Some((a, TimeoutKind::Attempt, la)),
+            (None, Some((t, lt))) => Some((t, TimeoutKind::Total, lt)),
+            (None, None) => None,
+        };
+        let res = match bound {
+            Some((at, kind, limit)) => match tokio::time::timeout_at(at, send).await {
                 Ok(r) => r,
-                Err(_) => {
-                    return Err(Error::Timeout(Timeout::new(
-                        TimeoutKind::Attempt,
-                        limit,
-                        true,
-                    )));
-                }
+                Err(_) => return Err(Error::Timeout(Timeout::new(kind, limit, true))),
             },
             None => send.await,
         };
@@ -265,7 +306,7 @@ impl<P: Provider> ClientCore<P> {
         headers: &mut HeaderMap,
     ) -> Result<Option<UsedToken>, AuthFailure> {
         let Some(id) = scheme else { return Ok(None) };
-        let scheme = self.resolve(id)?;
+        let (resolved, scheme) = self.resolve(id)?;
         match &scheme.kind {
             SchemeKind::Credential {
                 placement,
@@ -278,8 +319,18 @@ impl<P: Provider> ClientCore<P> {
                         scheme: scheme.name,
                         credential,
                     }))?;
-                place(headers, *placement, secret.expose_secret(), credential)
-                    .map_err(AuthFailure::Input)?;
+                // Built once per client (its credentials never change), then cloned.
+                match self.credential_headers.get(usize::from(resolved.0)) {
+                    Some(cell) => place_once(
+                        cell,
+                        headers,
+                        *placement,
+                        secret.expose_secret(),
+                        credential,
+                    ),
+                    None => place(headers, *placement, secret.expose_secret(), credential),
+                }
+                .map_err(AuthFailure::Input)?;
                 Ok(None)
             }
             SchemeKind::Issued {
@@ -345,10 +396,13 @@ impl<P: Provider> ClientCore<P> {
     }
 
     /// Resolves `Any` schemes to the first alternative whose credentials are configured.
-    fn resolve(&self, id: SchemeId) -> Result<&'static crate::provider::Scheme<P>, AuthFailure> {
+    fn resolve(
+        &self,
+        id: SchemeId,
+    ) -> Result<(SchemeId, &'static crate::provider::Scheme<P>), AuthFailure> {
         let scheme = scheme_at::<P>(id)?;
         let SchemeKind::Any(alternatives) = &scheme.kind else {
-            return Ok(scheme);
+            return Ok((id, scheme));
         };
         for alt in alternatives.iter() {
             let s = scheme_at::<P>(*alt)?;
@@ -362,7 +416,7 @@ impl<P: Provider> ClientCore<P> {
                 SchemeKind::Any(_) => false,
             };
             if ready {
-                return Ok(s);
+                return Ok((*alt, s));
             }
         }
         Err(AuthFailure::Missing(MissingCredential {

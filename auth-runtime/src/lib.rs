@@ -362,6 +362,13 @@ pub mod __private {
 
         /// Decodes a whole JSON body into a `#[body]` field.
         pub fn decode_body<T: for<'de> FromJson<'de>>(body: &[u8]) -> Result<T, DecodeFailure> {
+            // Fast path without path tracking, which allocates per object key; a failure is
+            // decoded again with it for the error (as in `decode_json`).
+            if let Ok(value) =
+                JsonField::<T>::deserialize(&mut serde_json::Deserializer::from_slice(body))
+            {
+                return Ok(value.0);
+            }
             let de = &mut serde_json::Deserializer::from_slice(body);
             let value: JsonField<T> = serde_path_to_error::deserialize(de)?;
             Ok(value.0)
