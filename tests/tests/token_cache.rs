@@ -667,18 +667,7 @@ async fn loccus_session_already_expired_is_used_once_not_cached() {
 #[tokio::test]
 async fn akool_token_without_lifetime_is_reused_for_400_days() {
     let server = MockServer::start().await;
-    let n = Arc::new(AtomicUsize::new(0));
-    let n2 = n.clone();
-    Mock::given(method("POST"))
-        .and(path("/api/open/v3/getToken"))
-        .respond_with(move |_: &Request| {
-            let i = n2.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"code": 1000, "token": format!("akool-{i}")}))
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    let n = mount_akool_token_counter(&server, 1).await;
     Mock::given(method("GET"))
         .and(path("/api/open/v3/faceswap/quota/info"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -687,17 +676,7 @@ async fn akool_token_without_lifetime_is_reused_for_400_days() {
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let client = akool::Client::builder()
-        .credentials(
-            akool::Credentials::new()
-                .with_client_id("akool_test_client_id")
-                .with_client_secret("sk_test_akool_secret"),
-        )
-        .base_url(server.uri())
-        .allow_http_loopback(true)
-        .clock(clock.clone())
-        .build()
-        .unwrap();
+    let client = akool_legacy_client(&server, clock.clone());
 
     let q = client.quota_info().await.unwrap();
     assert_eq!(q.data.credit, 12.5);
@@ -708,6 +687,39 @@ async fn akool_token_without_lifetime_is_reused_for_400_days() {
         auth_headers(&server, "/api/open/v3/faceswap/quota/info").await,
         vec!["Bearer akool-1", "Bearer akool-1"]
     );
+}
+
+/// Mounts Akool's getToken answering `akool-1`, `akool-2`, ... (expected `expect` times);
+/// returns the number of tokens issued so far.
+async fn mount_akool_token_counter(server: &MockServer, expect: u64) -> Arc<AtomicUsize> {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    Mock::given(method("POST"))
+        .and(path("/api/open/v3/getToken"))
+        .respond_with(move |_: &Request| {
+            let i = n2.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"code": 1000, "token": format!("akool-{i}")}))
+        })
+        .expect(expect)
+        .mount(server)
+        .await;
+    n
+}
+
+/// An Akool client with only the legacy client id/secret (so calls use getToken's token).
+fn akool_legacy_client(server: &MockServer, clock: ManualClock) -> akool::Client {
+    akool::Client::builder()
+        .credentials(
+            akool::Credentials::new()
+                .with_client_id("akool_test_client_id")
+                .with_client_secret("sk_test_akool_secret"),
+        )
+        .base_url(server.uri())
+        .allow_http_loopback(true)
+        .clock(clock)
+        .build()
+        .unwrap()
 }
 
 fn b64url(data: &[u8]) -> String {
@@ -976,18 +988,7 @@ async fn concurrent_unauthorized_answers_cause_one_refetch() {
 #[tokio::test]
 async fn akool_code_1101_refetches_once_and_replays_once() {
     let server = MockServer::start().await;
-    let n = Arc::new(AtomicUsize::new(0));
-    let n2 = n.clone();
-    Mock::given(method("POST"))
-        .and(path("/api/open/v3/getToken"))
-        .respond_with(move |_: &Request| {
-            let i = n2.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"code": 1000, "token": format!("akool-{i}")}))
-        })
-        .expect(2)
-        .mount(&server)
-        .await;
+    mount_akool_token_counter(&server, 2).await;
     Mock::given(method("GET"))
         .and(path("/api/open/v3/faceswap/quota/info"))
         .and(header("authorization", "Bearer akool-1"))
@@ -1008,17 +1009,7 @@ async fn akool_code_1101_refetches_once_and_replays_once() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = akool::Client::builder()
-        .credentials(
-            akool::Credentials::new()
-                .with_client_id("akool_test_client_id")
-                .with_client_secret("sk_test_akool_secret"),
-        )
-        .base_url(server.uri())
-        .allow_http_loopback(true)
-        .clock(ManualClock::new())
-        .build()
-        .unwrap();
+    let client = akool_legacy_client(&server, ManualClock::new());
     let q = client.quota_info().await.unwrap();
     assert_eq!(q.data.credit, 3.0);
     assert_eq!(
