@@ -2,6 +2,8 @@
 //! caches, and the call loop (auth, send, replay after an auth failure, retries).
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -17,7 +19,7 @@ use crate::error::{
     Error, InvalidInput, MissingCredential, Timeout, TimeoutKind, TokenExchangeError,
     TransportErrorKind,
 };
-use crate::provider::{Provider, SchemeId, SchemeKind, place};
+use crate::provider::{Placement, Provider, SchemeId, SchemeKind, place};
 use crate::retry::{Decision, decide, rate_limited};
 use crate::transport::Transport;
 
@@ -26,9 +28,16 @@ pub use crate::builder::ClientBuilder;
 /// Configured state of one provider client. Generated clients hold it in an `Arc`, so
 /// cloning a client is cheap and clones share the token cache.
 pub struct ClientCore<P: Provider> {
+    shared: Shared,
+    credentials: P::Credentials,
+}
+
+/// The provider-independent part of a client: everything the call loop needs. The loop
+/// ([`run`]) is written against this and a type-erased endpoint ([`CallOps`]), so it is
+/// compiled once in this crate instead of once per endpoint in every crate of specs.
+pub(crate) struct Shared {
     base: BaseUrl,
     transport: Arc<dyn Transport>,
-    credentials: P::Credentials,
     caches: Box<[TokenCache]>,
     config: Config,
     clock: Arc<dyn Clock>,
@@ -49,9 +58,9 @@ impl<P: Provider> fmt::Debug for ClientCore<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("provider", &P::NAME)
-            .field("base_url", &self.base.as_str())
+            .field("base_url", &self.shared.base.as_str())
             .field("credentials", &self.credentials)
-            .field("config", &self.config)
+            .field("config", &self.shared.config)
             .finish_non_exhaustive()
     }
 }
@@ -77,6 +86,123 @@ impl<B> From<AuthFailure> for Error<B> {
     }
 }
 
+/// How a request gets its auth: at once, or after a token fetch.
+enum AuthStep<'a> {
+    /// Applied (with the cached token used, if any).
+    Ready(Option<UsedToken>),
+    /// A token must be fetched first; then it goes where `placement` says.
+    Fetch {
+        fetch: Pin<Box<dyn Future<Output = Result<Arc<CachedToken>, AuthFailure>> + Send + 'a>>,
+        slot: usize,
+        placement: Placement,
+        issuer: &'static str,
+    },
+}
+
+/// What the call loop does after an answer.
+enum Answer {
+    /// The call is over: its result (success or error) is kept by the [`CallOps`].
+    Done,
+    /// The credentials were rejected: drop the token used and replay the call once.
+    Replay,
+    /// A transient failure, kept by the [`CallOps`] as the result if no retry happens.
+    Retry(std::time::Duration, Brief),
+}
+
+/// What a failed attempt's retry decision needs.
+struct RetryCtx<'c> {
+    attempt: u32,
+    policy: &'c RetryPolicy,
+    clock: &'c dyn Clock,
+}
+
+/// One call as the loop sees it, with the endpoint and provider types erased: building the
+/// request, authorizing it, and judging an answer (decoding it and keeping the result).
+trait CallOps<'a> {
+    /// The provider's name.
+    fn provider(&self) -> &'static str;
+    /// Whether the call may be retried after it reached the server.
+    fn idempotent(&self) -> bool;
+    /// Builds the request (without auth).
+    fn build(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput>;
+    /// Applies the call's auth scheme to `headers`, or says which token to fetch first.
+    fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure>;
+    /// Decodes an answer, keeps the outcome, and says what to do next.
+    fn answer(
+        &mut self,
+        status: http::StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        can_replay: bool,
+        retry: &RetryCtx<'_>,
+    ) -> Answer;
+}
+
+/// The [`CallOps`] of a call to endpoint `E`: the only per-endpoint code of a call.
+struct Shell<'a, E: Endpoint> {
+    core: &'a ClientCore<E::Provider>,
+    request: &'a E,
+    outcome: Option<Result<E::Response, Error<E::ErrorBody>>>,
+}
+
+impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
+    fn provider(&self) -> &'static str {
+        <E::Provider as Provider>::NAME
+    }
+
+    fn idempotent(&self) -> bool {
+        E::METADATA.idempotent
+    }
+
+    fn build(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput> {
+        self.request.to_http_request(base)
+    }
+
+    fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure> {
+        let core: &'a ClientCore<E::Provider> = self.core;
+        core.authorize(self.request.auth(), headers)
+    }
+
+    fn answer(
+        &mut self,
+        status: http::StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        can_replay: bool,
+        retry: &RetryCtx<'_>,
+    ) -> Answer {
+        let err = match parse_parts::<E>(status, headers, body) {
+            Ok(r) => {
+                self.outcome = Some(Ok(r));
+                return Answer::Done;
+            }
+            Err(Error::Provider(pe)) if pe.auth_failure && can_replay => {
+                tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
+                return Answer::Replay;
+            }
+            Err(e) => e,
+        };
+        let decision = decide(
+            &err,
+            E::METADATA.idempotent,
+            retry.attempt,
+            retry.policy,
+            retry.clock.system_now(),
+            fastrand::f64(),
+        );
+        let (err, next) = match decision {
+            Decision::Fail => (err, Answer::Done),
+            Decision::Throttled(wait) => (rate_limited(self.provider(), &err, wait), Answer::Done),
+            Decision::Retry(delay) => {
+                let brief = Brief::of(&err);
+                (err, Answer::Retry(delay, brief))
+            }
+        };
+        self.outcome = Some(Err(err));
+        next
+    }
+}
+
 impl<P: Provider> ClientCore<P> {
     /// Assembles a core from a checked configuration (see [`ClientBuilder::build`]).
     pub(crate) fn from_parts(
@@ -87,16 +213,18 @@ impl<P: Provider> ClientCore<P> {
         clock: Arc<dyn Clock>,
     ) -> Self {
         ClientCore {
-            base,
-            transport,
+            shared: Shared {
+                base,
+                transport,
+                caches: (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect(),
+                budget: BudgetState::new(config.retry.budget),
+                credential_headers: (0..P::SCHEMES.len())
+                    .map(|_| CredentialHeader::new())
+                    .collect(),
+                config,
+                clock,
+            },
             credentials,
-            caches: (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect(),
-            budget: BudgetState::new(config.retry.budget),
-            credential_headers: (0..P::SCHEMES.len())
-                .map(|_| CredentialHeader::new())
-                .collect(),
-            config,
-            clock,
         }
     }
 
@@ -107,17 +235,17 @@ impl<P: Provider> ClientCore<P> {
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.base
+        &self.shared.base
     }
 
     /// Timeouts, retries and the body cap.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.shared.config
     }
 
     /// Drops every cached token (the next authenticated call fetches new ones).
     pub fn clear_tokens(&self) {
-        for c in self.caches.iter() {
+        for c in self.shared.caches.iter() {
             c.clear();
         }
     }
@@ -138,18 +266,19 @@ impl<P: Provider> ClientCore<P> {
         // The total timeout is enforced inside the call loop, by the same timer as each
         // attempt's (the earlier deadline of the two): one timer per attempt, not two.
         let total = self
+            .shared
             .config
             .timeouts
             .total
             .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
-        // Boxed once: the call's state is large (~2.5 KB) and would otherwise be copied at
-        // each of the wrappers below (span, the generated method's future).
-        let call = Box::pin(self.execute_until(request, total));
+        // Boxed once: the call's state would otherwise be copied at each of the wrappers
+        // below (span, the generated method's future).
+        let call = Box::pin(self.call(request, total));
         let call = async move {
             let result = call.await;
             match &result {
                 Ok(_) => tracing::debug!("call succeeded"),
-                Err(e) => tracing::debug!(error = %ErrorSummary(e), "call failed"),
+                Err(e) => tracing::debug!(error = %Brief::of(e), "call failed"),
             }
             result
         };
@@ -166,102 +295,277 @@ impl<P: Provider> ClientCore<P> {
         &self,
         request: &E,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
-        self.execute_until(request, None).await
+        self.call(request, None).await
     }
 
-    /// The call loop; `total` (deadline, limit) bounds all of it: authorization, and each
-    /// attempt together with its own timeout. Backoff never sleeps past it (see below).
-    async fn execute_until<E: Endpoint<Provider = P>>(
+    /// Runs the shared call loop for `request` and hands back the result it kept.
+    async fn call<E: Endpoint<Provider = P>>(
         &self,
         request: &E,
         total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
-        let meta = E::METADATA;
-        // The first attempt sends this request; a retry or a replay builds it again (the same
-        // request: building is a pure function of `request`) rather than every call cloning it.
-        let mut prepared = Some(request.to_http_request(&self.base)?);
-        let scheme = request.auth();
-        let policy: RetryPolicy = self.config.retry;
-        // Retries that could not finish before the total timeout are not started.
-        let deadline = match total {
-            Some((at, _)) => Some(at),
-            None => self
-                .config
-                .timeouts
-                .total
-                .and_then(|t| tokio::time::Instant::now().checked_add(t)),
+        let mut shell = Shell {
+            core: self,
+            request,
+            outcome: None,
         };
-        self.budget.deposit();
-        let mut attempt: u32 = 0;
-        let mut replayed = false;
-        loop {
-            attempt += 1;
-            let mut req = match prepared.take() {
-                Some(r) => r,
-                None => request.to_http_request(&self.base)?,
-            };
-            let used = match total {
-                // Ready at the first poll when a token is cached: the timer is never armed.
-                Some((at, limit)) => {
-                    tokio::time::timeout_at(at, self.authorize(scheme, req.headers_mut()))
-                        .await
-                        .map_err(|_| {
-                            Error::Timeout(Timeout::new(TimeoutKind::Total, limit, true))
-                        })??
-                }
-                None => self.authorize(scheme, req.headers_mut()).await?,
-            };
-            tracing::trace!(attempt, "sending attempt");
-            let err = match self.attempt(req, total).await {
-                Ok(resp) => {
-                    let (parts, body) = resp.into_parts();
-                    match parse_parts::<E>(parts.status, &parts.headers, &body) {
-                        Ok(r) => return Ok(r),
-                        Err(Error::Provider(pe))
-                            if pe.auth_failure && !replayed && used.is_some() =>
-                        {
-                            if let Some((slot, token)) = &used {
-                                self.caches[*slot].invalidate(token);
-                            }
-                            replayed = true;
-                            attempt -= 1;
-                            tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
-                            continue;
-                        }
-                        Err(e) => e,
-                    }
-                }
-                Err(e) => e.map_body(|never| match never {}),
-            };
-            let delay = match decide(
-                &err,
-                meta.idempotent,
-                attempt,
-                &policy,
-                self.clock.system_now(),
-                fastrand::f64(),
-            ) {
-                Decision::Fail => return Err(err),
-                Decision::Throttled(wait) => return Err(rate_limited(P::NAME, &err, wait)),
-                Decision::Retry(delay) => delay,
-            };
-            if let Some(d) = deadline
-                && tokio::time::Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|at| at >= d)
-            {
-                tracing::debug!(delay_ms = delay.as_millis() as u64, error = %ErrorSummary(&err), "no retry: it could not finish before the total timeout");
-                return Err(err);
-            }
-            if !self.budget.try_withdraw() {
-                tracing::debug!(error = %ErrorSummary(&err), "no retry: the client's retry budget is exhausted");
-                return Err(err);
-            }
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %ErrorSummary(&err), "retrying");
-            tokio::time::sleep(delay).await;
+        match run(&self.shared, &mut shell, total).await {
+            Err(e) => Err(e.map_body(|never| match never {})),
+            Ok(()) => shell.outcome.unwrap_or_else(|| {
+                // `run` ends with `Ok` only after `answer` kept an outcome.
+                Err(Error::InvalidInput(InvalidInput::new(
+                    "call",
+                    "the call ended without an answer",
+                )))
+            }),
         }
     }
 
+    /// Applies `scheme` to `headers`: at once when the credential or a fresh cached token is
+    /// at hand, else the token fetch to await first.
+    fn authorize(
+        &self,
+        scheme: Option<SchemeId>,
+        headers: &mut HeaderMap,
+    ) -> Result<AuthStep<'_>, AuthFailure> {
+        let Some(id) = scheme else {
+            return Ok(AuthStep::Ready(None));
+        };
+        let (resolved, scheme) = self.resolve(id)?;
+        let shared = &self.shared;
+        match &scheme.kind {
+            SchemeKind::Credential {
+                placement,
+                credential,
+                get,
+            } => {
+                let secret =
+                    get(&self.credentials).ok_or(AuthFailure::Missing(MissingCredential {
+                        provider: P::NAME,
+                        scheme: scheme.name,
+                        credential,
+                    }))?;
+                // Built once per client (its credentials never change), then cloned.
+                match shared.credential_headers.get(usize::from(resolved.0)) {
+                    Some(cell) => place_once(
+                        cell,
+                        headers,
+                        *placement,
+                        secret.expose_secret(),
+                        credential,
+                    ),
+                    None => place(headers, *placement, secret.expose_secret(), credential),
+                }
+                .map_err(AuthFailure::Input)?;
+                Ok(AuthStep::Ready(None))
+            }
+            SchemeKind::Issued {
+                placement,
+                slot,
+                issuer,
+                needs,
+                ready,
+                issue,
+            } => {
+                let cache = &shared.caches[*slot];
+                let clock = &*shared.clock;
+                if let Some(token) = cache.fresh(clock) {
+                    token
+                        .place_into(headers, *placement, issuer)
+                        .map_err(AuthFailure::Input)?;
+                    return Ok(AuthStep::Ready(Some((*slot, token))));
+                }
+                // Checked only when a token must be fetched: `ready` builds the issuer
+                // request (cloning secrets), and a cached token proves it (a client's
+                // credentials never change).
+                if !ready(&self.credentials) {
+                    return Err(AuthFailure::Missing(MissingCredential {
+                        provider: P::NAME,
+                        scheme: scheme.name,
+                        credential: needs,
+                    }));
+                }
+                tracing::debug!(issuer, "obtaining a token");
+                // The exchange's own timeout is inside the fetch, so a timed-out refresh is
+                // a failed refresh: the cache falls back to a still-valid token. Waiting for
+                // another caller's refresh is bounded by twice it.
+                let limit = shared.config.timeouts.token_exchange;
+                let issue = *issue;
+                let fetch = Box::pin(async move {
+                    let get = cache.get(clock, || async move {
+                        match limit {
+                            Some(limit) => tokio::time::timeout(limit, issue(self))
+                                .await
+                                .map_err(|_| exchange_timeout(limit))?
+                                .map_err(AuthFailure::Exchange),
+                            None => issue(self).await.map_err(AuthFailure::Exchange),
+                        }
+                    });
+                    match limit {
+                        Some(limit) => {
+                            let outer = limit.saturating_mul(2);
+                            tokio::time::timeout(outer, get)
+                                .await
+                                .map_err(|_| exchange_timeout(outer))?
+                        }
+                        None => get.await,
+                    }
+                });
+                Ok(AuthStep::Fetch {
+                    fetch,
+                    slot: *slot,
+                    placement: *placement,
+                    issuer,
+                })
+            }
+            SchemeKind::Any(_) => Err(nested_any()),
+        }
+    }
+
+    /// Resolves `Any` schemes to the first alternative whose credentials are configured.
+    fn resolve(
+        &self,
+        id: SchemeId,
+    ) -> Result<(SchemeId, &'static crate::provider::Scheme<P>), AuthFailure> {
+        let scheme = scheme_at::<P>(id)?;
+        let SchemeKind::Any(alternatives) = &scheme.kind else {
+            return Ok((id, scheme));
+        };
+        for alt in alternatives.iter() {
+            let s = scheme_at::<P>(*alt)?;
+            let ready = match &s.kind {
+                SchemeKind::Credential { get, .. } => get(&self.credentials).is_some(),
+                // A fresh cached token proves the issuer's credentials (they never change)
+                // without `ready` building the issuer request.
+                SchemeKind::Issued { ready, slot, .. } => {
+                    self.shared.caches[*slot]
+                        .fresh(&*self.shared.clock)
+                        .is_some()
+                        || ready(&self.credentials)
+                }
+                SchemeKind::Any(_) => false,
+            };
+            if ready {
+                return Ok((*alt, s));
+            }
+        }
+        Err(AuthFailure::Missing(MissingCredential {
+            provider: P::NAME,
+            scheme: scheme.name,
+            credential: "any of its alternatives' credentials",
+        }))
+    }
+}
+
+/// The call loop, shared by every endpoint of every provider: build the request, authorize
+/// it, send it under its timeouts, judge the answer; replay once after rejected credentials;
+/// retry transient failures with backoff, within the retry budget and the total deadline.
+///
+/// `total` (deadline, limit) bounds all of it: authorization, and each attempt together
+/// with its own timeout. Backoff never sleeps past it. `Ok(())` means `ops` kept the
+/// outcome (a success or the provider's error); `Err` is a failure of the loop's own
+/// (invalid input, auth, timeout, transport).
+async fn run<'a>(
+    shared: &'a Shared,
+    ops: &mut (dyn CallOps<'a> + Send + 'a),
+    total: Option<(tokio::time::Instant, std::time::Duration)>,
+) -> Result<(), Error<std::convert::Infallible>> {
+    let policy: RetryPolicy = shared.config.retry;
+    // Retries that could not finish before the total timeout are not started.
+    let deadline = match total {
+        Some((at, _)) => Some(at),
+        None => shared
+            .config
+            .timeouts
+            .total
+            .and_then(|t| tokio::time::Instant::now().checked_add(t)),
+    };
+    shared.budget.deposit();
+    let mut attempt: u32 = 0;
+    let mut replayed = false;
+    loop {
+        attempt += 1;
+        // Each attempt builds the request again: building is a pure function of the call.
+        let mut req = ops.build(&shared.base)?;
+        let used = match ops.authorize(req.headers_mut())? {
+            AuthStep::Ready(used) => used,
+            AuthStep::Fetch {
+                fetch,
+                slot,
+                placement,
+                issuer,
+            } => {
+                let token = match total {
+                    Some((at, limit)) => tokio::time::timeout_at(at, fetch)
+                        .await
+                        .map_err(|_| Timeout::new(TimeoutKind::Total, limit, true))??,
+                    None => fetch.await?,
+                };
+                token
+                    .place_into(req.headers_mut(), placement, issuer)
+                    .map_err(Error::InvalidInput)?;
+                Some((slot, token))
+            }
+        };
+        tracing::trace!(attempt, "sending attempt");
+        let (delay, brief, own) = match shared.attempt(req, total).await {
+            Ok(resp) => {
+                let (parts, body) = resp.into_parts();
+                let retry = RetryCtx {
+                    attempt,
+                    policy: &policy,
+                    clock: &*shared.clock,
+                };
+                let can_replay = !replayed && used.is_some();
+                match ops.answer(parts.status, &parts.headers, &body, can_replay, &retry) {
+                    Answer::Done => return Ok(()),
+                    Answer::Replay => {
+                        if let Some((slot, token)) = &used {
+                            shared.caches[*slot].invalidate(token);
+                        }
+                        replayed = true;
+                        attempt -= 1;
+                        continue;
+                    }
+                    Answer::Retry(delay, brief) => (delay, brief, None),
+                }
+            }
+            Err(err) => match decide(
+                &err,
+                ops.idempotent(),
+                attempt,
+                &policy,
+                shared.clock.system_now(),
+                fastrand::f64(),
+            ) {
+                Decision::Fail => return Err(err),
+                Decision::Throttled(wait) => {
+                    return Err(rate_limited(ops.provider(), &err, wait));
+                }
+                Decision::Retry(delay) => (delay, Brief::of(&err), Some(err)),
+            },
+        };
+        // Giving up returns the failure of this attempt: the loop's own, or the one `ops` kept.
+        let give_up = |own: Option<Error<std::convert::Infallible>>| own.map_or(Ok(()), Err);
+        if let Some(d) = deadline
+            && tokio::time::Instant::now()
+                .checked_add(delay)
+                .is_none_or(|at| at >= d)
+        {
+            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %brief, "no retry: it could not finish before the total timeout");
+            return give_up(own);
+        }
+        if !shared.budget.try_withdraw() {
+            tracing::debug!(error = %brief, "no retry: the client's retry budget is exhausted");
+            return give_up(own);
+        }
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
+        tokio::time::sleep(delay).await;
+    }
+}
+
+impl Shared {
+    /// One attempt: the transport's send under the attempt's timeout and the total deadline.
     async fn attempt(
         &self,
         req: http::Request<Bytes>,
@@ -298,133 +602,6 @@ impl<P: Provider> ClientCore<P> {
             _ => Error::Transport(e),
         })
     }
-
-    /// Applies `scheme` to `headers`; returns the cached token used, if any.
-    async fn authorize(
-        &self,
-        scheme: Option<SchemeId>,
-        headers: &mut HeaderMap,
-    ) -> Result<Option<UsedToken>, AuthFailure> {
-        let Some(id) = scheme else { return Ok(None) };
-        let (resolved, scheme) = self.resolve(id)?;
-        match &scheme.kind {
-            SchemeKind::Credential {
-                placement,
-                credential,
-                get,
-            } => {
-                let secret =
-                    get(&self.credentials).ok_or(AuthFailure::Missing(MissingCredential {
-                        provider: P::NAME,
-                        scheme: scheme.name,
-                        credential,
-                    }))?;
-                // Built once per client (its credentials never change), then cloned.
-                match self.credential_headers.get(usize::from(resolved.0)) {
-                    Some(cell) => place_once(
-                        cell,
-                        headers,
-                        *placement,
-                        secret.expose_secret(),
-                        credential,
-                    ),
-                    None => place(headers, *placement, secret.expose_secret(), credential),
-                }
-                .map_err(AuthFailure::Input)?;
-                Ok(None)
-            }
-            SchemeKind::Issued {
-                placement,
-                slot,
-                issuer,
-                needs,
-                ready,
-                issue,
-            } => {
-                let cache = &self.caches[*slot];
-                let clock = &*self.clock;
-                let token = match cache.fresh(clock) {
-                    Some(t) => t,
-                    None => {
-                        // Checked only when a token must be fetched: `ready` builds the
-                        // issuer request (cloning secrets), and a cached token proves it
-                        // (a client's credentials never change).
-                        if !ready(&self.credentials) {
-                            return Err(AuthFailure::Missing(MissingCredential {
-                                provider: P::NAME,
-                                scheme: scheme.name,
-                                credential: needs,
-                            }));
-                        }
-                        tracing::debug!(issuer, "obtaining a token");
-                        // The exchange's own timeout is inside the fetch, so a timed-out
-                        // refresh is a failed refresh: the cache falls back to a still-valid
-                        // token. Waiting for another caller's refresh is bounded by twice it.
-                        let limit = self.config.timeouts.token_exchange;
-                        // Boxed: inline, this cold path's state would enlarge every call's
-                        // future, which is moved (copied) several times per call.
-                        Box::pin(async move {
-                            let get = cache.get(clock, || async move {
-                                match limit {
-                                    Some(limit) => tokio::time::timeout(limit, issue(self))
-                                        .await
-                                        .map_err(|_| exchange_timeout(limit))?
-                                        .map_err(AuthFailure::Exchange),
-                                    None => issue(self).await.map_err(AuthFailure::Exchange),
-                                }
-                            });
-                            match limit {
-                                Some(limit) => {
-                                    let outer = limit.saturating_mul(2);
-                                    tokio::time::timeout(outer, get)
-                                        .await
-                                        .map_err(|_| exchange_timeout(outer))?
-                                }
-                                None => get.await,
-                            }
-                        })
-                        .await?
-                    }
-                };
-                token
-                    .place_into(headers, *placement, issuer)
-                    .map_err(AuthFailure::Input)?;
-                Ok(Some((*slot, token)))
-            }
-            SchemeKind::Any(_) => unreachable_any(),
-        }
-    }
-
-    /// Resolves `Any` schemes to the first alternative whose credentials are configured.
-    fn resolve(
-        &self,
-        id: SchemeId,
-    ) -> Result<(SchemeId, &'static crate::provider::Scheme<P>), AuthFailure> {
-        let scheme = scheme_at::<P>(id)?;
-        let SchemeKind::Any(alternatives) = &scheme.kind else {
-            return Ok((id, scheme));
-        };
-        for alt in alternatives.iter() {
-            let s = scheme_at::<P>(*alt)?;
-            let ready = match &s.kind {
-                SchemeKind::Credential { get, .. } => get(&self.credentials).is_some(),
-                // A fresh cached token proves the issuer's credentials (they never change)
-                // without `ready` building the issuer request.
-                SchemeKind::Issued { ready, slot, .. } => {
-                    self.caches[*slot].fresh(&*self.clock).is_some() || ready(&self.credentials)
-                }
-                SchemeKind::Any(_) => false,
-            };
-            if ready {
-                return Ok((*alt, s));
-            }
-        }
-        Err(AuthFailure::Missing(MissingCredential {
-            provider: P::NAME,
-            scheme: scheme.name,
-            credential: "any of its alternatives' credentials",
-        }))
-    }
 }
 
 fn exchange_timeout(after: std::time::Duration) -> AuthFailure {
@@ -443,26 +620,53 @@ fn scheme_at<P: Provider>(
 }
 
 #[cold]
-fn unreachable_any() -> Result<Option<UsedToken>, AuthFailure> {
-    Err(AuthFailure::Input(InvalidInput::new(
+fn nested_any() -> AuthFailure {
+    AuthFailure::Input(InvalidInput::new(
         "auth",
         "nested `any` schemes are not supported",
-    )))
+    ))
 }
 
-/// One-line error text for tracing events: the stage only, never bodies.
-struct ErrorSummary<'a, B>(&'a Error<B>);
-impl<B> fmt::Display for ErrorSummary<'_, B> {
+/// One-line error text for tracing events: the stage only, never bodies. Copied out of the
+/// error so the call loop can log a failure that its [`CallOps`] keeps.
+#[derive(Debug, Clone, Copy)]
+enum Brief {
+    Input(&'static str),
+    Missing(&'static str),
+    Exchange(&'static str),
+    Timeout(TimeoutKind, std::time::Duration),
+    Transport(TransportErrorKind),
+    Provider(http::StatusCode),
+    Decode(http::StatusCode),
+    RateLimited(http::StatusCode),
+}
+
+impl Brief {
+    fn of<B>(e: &Error<B>) -> Self {
+        match e {
+            Error::InvalidInput(e) => Brief::Input(e.field),
+            Error::MissingCredential(e) => Brief::Missing(e.credential),
+            Error::TokenExchange(e) => Brief::Exchange(e.issuer),
+            Error::Timeout(t) => Brief::Timeout(t.kind, t.after),
+            Error::Transport(t) => Brief::Transport(t.kind),
+            Error::Provider(p) => Brief::Provider(p.status),
+            Error::Decode(d) => Brief::Decode(d.status),
+            Error::RateLimited(r) => Brief::RateLimited(r.status),
+        }
+    }
+}
+
+impl fmt::Display for Brief {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Error::InvalidInput(e) => write!(f, "invalid input `{}`", e.field),
-            Error::MissingCredential(e) => write!(f, "missing credential `{}`", e.credential),
-            Error::TokenExchange(e) => write!(f, "token exchange via `{}` failed", e.issuer),
-            Error::Timeout(t) => write!(f, "{t}"),
-            Error::Transport(t) => write!(f, "transport: {:?}", t.kind),
-            Error::Provider(p) => write!(f, "HTTP {}", p.status),
-            Error::Decode(d) => write!(f, "undecodable HTTP {} body", d.status),
-            Error::RateLimited(r) => write!(f, "rate limited (HTTP {})", r.status),
+        match *self {
+            Brief::Input(field) => write!(f, "invalid input `{field}`"),
+            Brief::Missing(credential) => write!(f, "missing credential `{credential}`"),
+            Brief::Exchange(issuer) => write!(f, "token exchange via `{issuer}` failed"),
+            Brief::Timeout(kind, after) => write!(f, "{}", Timeout::new(kind, after, false)),
+            Brief::Transport(kind) => write!(f, "transport: {kind:?}"),
+            Brief::Provider(status) => write!(f, "HTTP {status}"),
+            Brief::Decode(status) => write!(f, "undecodable HTTP {status} body"),
+            Brief::RateLimited(status) => write!(f, "rate limited (HTTP {status})"),
         }
     }
 }
