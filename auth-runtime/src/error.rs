@@ -550,11 +550,10 @@ pub(crate) fn decode_error(
     provider: &'static str,
     endpoint: &'static str,
     status: StatusCode,
-    err: serde_path_to_error::Error<serde_json::Error>,
+    inner: serde_json::Error,
     raw: &[u8],
 ) -> DecodeError {
-    let path = err.path().to_string();
-    let inner = err.inner();
+    let path = crate::json_path::path_at(raw, inner.line(), inner.column(), inner.classify());
     let category = match inner.classify() {
         serde_json::error::Category::Io => "io",
         serde_json::error::Category::Syntax => "syntax",

@@ -17,6 +17,7 @@ mod clock;
 mod config;
 mod endpoint;
 mod error;
+mod json_path;
 mod params;
 mod provider;
 mod ratelimit;
@@ -362,15 +363,8 @@ pub mod __private {
 
         /// Decodes a whole JSON body into a `#[body]` field.
         pub fn decode_body<T: for<'de> FromJson<'de>>(body: &[u8]) -> Result<T, DecodeFailure> {
-            // Fast path without path tracking, which allocates per object key; a failure is
-            // decoded again with it for the error (as in `decode_json`).
-            if let Ok(value) =
-                JsonField::<T>::deserialize(&mut serde_json::Deserializer::from_slice(body))
-            {
-                return Ok(value.0);
-            }
-            let de = &mut serde_json::Deserializer::from_slice(body);
-            let value: JsonField<T> = serde_path_to_error::deserialize(de)?;
+            // As `decode_json`: the error's position gives the failing value's path.
+            let value: JsonField<T> = serde_json::from_slice(body)?;
             Ok(value.0)
         }
 

@@ -1,0 +1,415 @@
+//! The path (`data.items[3].id`) of the value at which a JSON decode failed, recovered from
+//! the body and the position serde_json reports.
+//!
+//! Decoding through a path-tracking deserializer (such as `serde_path_to_error`) would
+//! instantiate every response type's deserializer a second time in each crate of specs and
+//! cost an allocation per object key; this scanner is one non-generic function, run only
+//! for a body that failed. It reads the body up to the failure position, keeping a stack of
+//! the objects and arrays it is inside and, for each, the current key or index. Its paths
+//! are written as `serde_path_to_error` writes them (`a.b[0].c`; `.` for the root), and a
+//! test checks the two agree.
+
+use serde_json::error::Category;
+
+/// One open container, and whether the value it is reading (the current key's, or the
+/// current element) is complete.
+enum Frame {
+    /// An object and its current key (`None` between members).
+    Object(Option<String>, bool),
+    /// An array and the index of its current element (`None` before the first one; once
+    /// that element is complete, the next one to start takes the next index).
+    Array(Option<usize>, bool),
+}
+
+/// The path of the value being read at `line`/`column` (1-based, as serde_json reports
+/// them; line 0 means "no position", read as the end of the body).
+///
+/// `kind` says what kind of failure it was. A data error (wrong type, unknown variant,
+/// missing field) is about the value just read, or about to be read, at that position: its
+/// key counts. A syntax error or early end of input after a complete value is about the
+/// container: as `serde_path_to_error` does, the completed value's key does not count.
+pub(crate) fn path_at(body: &[u8], line: usize, column: usize, kind: Category) -> String {
+    let data = kind == Category::Data;
+    let mut end = offset(body, line, column);
+    // A syntax error's position is the offending character, which was never accepted.
+    if kind == Category::Syntax {
+        end = end.saturating_sub(1);
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    // Inside a number or literal (`true`, `null`, ...), which ends at the next delimiter.
+    let mut in_scalar = false;
+    let mut scalar_start = 0;
+    // The last significant character was `[`, `,` or `:`: a value comes next.
+    let mut expect_value = false;
+    // A key read, waiting for its `:`.
+    let mut pending_key: Option<String> = None;
+    let mut i = 0;
+    while i < end {
+        let b = body[i];
+        if in_scalar && matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') {
+            in_scalar = false;
+            value_done(&mut stack);
+        }
+        if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            expect_value = matches!(b, b'[' | b',' | b':');
+        }
+        match b {
+            b'{' => {
+                value_starts(&mut stack);
+                stack.push(Frame::Object(None, false));
+            }
+            b'[' => {
+                value_starts(&mut stack);
+                stack.push(Frame::Array(None, false));
+            }
+            b'}' | b']' => {
+                stack.pop();
+                value_done(&mut stack);
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key, done)) => (*key, *done) = (None, false),
+                // The next element's index is taken when it starts.
+                Some(Frame::Array(..)) => {}
+                None => {}
+            },
+            b'"' => {
+                let (text, closed, next) = string_at(body, i + 1, end);
+                match stack.last_mut() {
+                    // A string in an object with no current key is a key (its `:` follows).
+                    // It counts from its `:` on.
+                    Some(Frame::Object(None, _)) => {
+                        if closed {
+                            pending_key = Some(text);
+                        }
+                    }
+                    _ => {
+                        value_starts(&mut stack);
+                        if closed {
+                            value_done(&mut stack);
+                        }
+                    }
+                }
+                i = next;
+                continue;
+            }
+            b':' => {
+                if let (Some(Frame::Object(key @ None, _)), Some(text)) =
+                    (stack.last_mut(), pending_key.take())
+                {
+                    *key = Some(text);
+                }
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => {
+                if !in_scalar {
+                    value_starts(&mut stack);
+                    in_scalar = true;
+                    scalar_start = i;
+                }
+            }
+        }
+        i += 1;
+    }
+    // A number or literal cut by the position is complete if it can end there.
+    if in_scalar {
+        let token = &body[scalar_start..end];
+        let complete = matches!(token, b"true" | b"false" | b"null")
+            || token.last().is_some_and(u8::is_ascii_digit);
+        if complete {
+            value_done(&mut stack);
+        }
+    }
+    // serde_json may stop just before a value it refused without reading it (`[` then `{`
+    // where a string was expected, or `[` then `x`): that value counts.
+    let next = body[end..]
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if kind != Category::Eof && expect_value && next.is_some_and(|&b| b != b']') {
+        value_starts(&mut stack);
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(_), true) | Frame::Array(Some(_), true) if !data => break,
+            Frame::Object(Some(key), _) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array(Some(index), _) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+            Frame::Object(None, _) | Frame::Array(None, _) => break,
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// A value starts in the innermost container: the first element of an array gets index 0.
+fn value_starts(stack: &mut [Frame]) {
+    match stack.last_mut() {
+        Some(Frame::Array(index, done)) => {
+            match index {
+                None => *index = Some(0),
+                Some(n) if *done => *n += 1,
+                Some(_) => {}
+            }
+            *done = false;
+        }
+        Some(Frame::Object(_, done)) => *done = false,
+        None => {}
+    }
+}
+
+/// The innermost container's current value is complete.
+fn value_done(stack: &mut [Frame]) {
+    if let Some(Frame::Array(_, done) | Frame::Object(_, done)) = stack.last_mut() {
+        *done = true;
+    }
+}
+
+/// The byte offset just past the character at `line`/`column`, within `body`.
+fn offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return body.len();
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        match body[start..].iter().position(|&b| b == b'\n') {
+            Some(nl) => start += nl + 1,
+            None => return body.len(),
+        }
+    }
+    start.saturating_add(column).min(body.len())
+}
+
+/// Reads the string whose text starts at `from` (after its opening quote), stopping at
+/// `end`: its decoded text, whether it was closed before `end`, and the offset after it.
+fn string_at(body: &[u8], from: usize, end: usize) -> (String, bool, usize) {
+    let mut raw = Vec::new();
+    let mut i = from;
+    while i < end {
+        match body[i] {
+            b'"' => return (finish(raw), true, i + 1),
+            b'\\' if i + 1 < end => {
+                let (decoded, next) = escape_at(body, i + 1, end);
+                raw.extend_from_slice(decoded.encode_utf8(&mut [0; 4]).as_bytes());
+                i = next;
+            }
+            b => {
+                raw.push(b);
+                i += 1;
+            }
+        }
+    }
+    (finish(raw), false, end)
+}
+
+fn finish(raw: Vec<u8>) -> String {
+    String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Decodes the escape whose letter is at `at`: the character and the offset after it.
+fn escape_at(body: &[u8], at: usize, end: usize) -> (char, usize) {
+    let simple = match body[at] {
+        b'n' => '\n',
+        b't' => '\t',
+        b'r' => '\r',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'u' => {
+            let hex = |from: usize| -> Option<u32> {
+                let digits = body.get(from..from + 4).filter(|_| from + 4 <= end)?;
+                u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+            };
+            let Some(first) = hex(at + 1) else {
+                return (char::REPLACEMENT_CHARACTER, (at + 5).min(end));
+            };
+            // A surrogate pair is two escapes.
+            if (0xD800..0xDC00).contains(&first)
+                && body.get(at + 5..at + 7) == Some(b"\\u")
+                && let Some(second) = hex(at + 7)
+                && (0xDC00..0xE000).contains(&second)
+            {
+                let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return (
+                    char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER),
+                    at + 11,
+                );
+            }
+            return (
+                char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+                at + 5,
+            );
+        }
+        other => char::from(other),
+    };
+    (simple, at + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u32,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    enum Kind {
+        #[serde(rename = "a")]
+        A,
+        #[serde(rename = "b")]
+        B,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Data,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Data {
+        token: String,
+        expires_in: i64,
+        #[serde(default)]
+        items: Vec<Item>,
+        #[serde(default)]
+        kind: Option<Kind>,
+        #[serde(default, rename = "we\"ird key")]
+        weird: Option<u8>,
+    }
+
+    /// The scanner's path against `serde_path_to_error`'s for the same failure.
+    fn check(body: &str) {
+        let reference = serde_path_to_error::deserialize::<_, Page>(
+            &mut serde_json::Deserializer::from_str(body),
+        )
+        .expect_err(body);
+        let inner = reference.inner();
+        let ours = path_at(
+            body.as_bytes(),
+            inner.line(),
+            inner.column(),
+            inner.classify(),
+        );
+        // Where input ends before a key, serde_path_to_error adds an unknown segment (`?`);
+        // the scanner names the object.
+        let mut expected = reference.path().to_string().replace(".?", "");
+        if expected.is_empty() || expected == "?" {
+            expected = ".".to_owned();
+        }
+        assert_eq!(ours, expected, "{body}: {inner}");
+    }
+
+    #[test]
+    fn agrees_with_serde_path_to_error() {
+        for body in [
+            r#"{"data": {"token": 5, "expires_in": 1}}"#,
+            r#"{"data": {"token": "t", "expires_in": "86400"}}"#,
+            r#"{"data": {"token": "t", "expires_in": 86400.5}}"#,
+            r#"{"data": {"token": "t", "expires_in": null}}"#,
+            r#"{"data": {"token": "t", "expires_in": 10000000000000000000}}"#,
+            r#"{"data": {"token": "t"}}"#,
+            r#"{"data": {"expires_in": 1}}"#,
+            r#"{"data": 7}"#,
+            r#"{"note": "x"}"#,
+            r#"[]"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": 1}, {"id": "2"}]}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": 1}, {}]}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": 1, "tags": ["a", 3]}]}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": 1, "tags": []}, {"id": 2, "tags": [{"x": 1}]}]}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [1]}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "kind": "c"}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "we\"ird key": 300}}"#,
+            r#"{"data": {"to\u006ben": 5, "expires_in": 1}}"#,
+            r#"{"data": {"x": {"nested": [1, {"deep": [true]}]}, "token": 1, "expires_in": 1}}"#,
+            r#"{"data": {"x": "a,b}]{[\"", "token": 1, "expires_in": 1}}"#,
+            "{\n  \"data\": {\n    \"token\": \"t\",\n    \"expires_in\": \"soon\"\n  }\n}",
+            r#"{"data": {"token": "t", "expires_in": 1}, "note": 5}"#,
+            r#"{"data": {"token": "t", "expires_in": 1,"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": 1}"#,
+            r#"{"data": {"token": "tru"#,
+            r#"{"data": {"token": "\ud83d\ude00", "expires_in": true}}"#,
+            r#"{"data": {"token": "t", "expires_in": 1, "items": [{"id": -1}]}}"#,
+        ] {
+            check(body);
+        }
+    }
+
+    /// Every truncation and many one-byte corruptions of a valid body.
+    #[test]
+    fn agrees_on_truncated_and_corrupted_bodies() {
+        let valid = r#"{"data": {"token": "t\u00e9", "expires_in": 3600, "items": [{"id": 1, "tags": ["a", "b"]}, {"id": 22}], "kind": "a"}, "note": null}"#;
+        assert!(serde_json::from_str::<Page>(valid).is_ok());
+        let mut checked = 0;
+        for cut in 0..valid.len() {
+            if valid.is_char_boundary(cut) {
+                check(&valid[..cut]);
+                checked += 1;
+            }
+        }
+        for at in 0..valid.len() {
+            for with in ["x", "1", "\"", "{", "[", "}", "]", ",", ":", " "] {
+                let mut body = valid.as_bytes().to_vec();
+                body[at] = with.as_bytes()[0];
+                let Ok(body) = String::from_utf8(body) else {
+                    continue;
+                };
+                if serde_path_to_error::deserialize::<_, Page>(
+                    &mut serde_json::Deserializer::from_str(&body),
+                )
+                .is_ok()
+                {
+                    continue;
+                }
+                check(&body);
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    #[test]
+    fn never_panics_on_odd_positions() {
+        let body = br#"{"a": [1, "\u12"#;
+        for line in 0..4 {
+            for column in 0..40 {
+                for kind in [
+                    Category::Data,
+                    Category::Syntax,
+                    Category::Eof,
+                    Category::Io,
+                ] {
+                    let _ = path_at(body, line, column, kind);
+                }
+            }
+        }
+        assert_eq!(path_at(b"", 1, 5, Category::Eof), ".");
+        // Trailing input (which `serde_json::from_slice` refuses) is at the root.
+        let body = r#"{"data": {"token": "t", "expires_in": 1}} trailing"#;
+        let err = serde_json::from_str::<Page>(body).unwrap_err();
+        assert_eq!(
+            path_at(body.as_bytes(), err.line(), err.column(), err.classify()),
+            "."
+        );
+        assert_eq!(path_at(br#"{"a": [1, 2"#, 0, 0, Category::Data), "a[1]");
+    }
+}
