@@ -58,6 +58,11 @@ pub struct BaseUrl {
     text: String,
     loopback: bool,
     https: bool,
+    /// The scheme and authority, parsed once: each request parses only its path and query.
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The path prefix (`/v1`, or empty).
+    prefix: String,
 }
 
 impl BaseUrl {
@@ -85,7 +90,15 @@ impl BaseUrl {
             None => return Err(bad("a base URL needs a host")),
         };
         let text = url.as_str().trim_end_matches('/').to_owned();
+        let uri = http::Uri::try_from(text.as_str())
+            .map_err(|_| bad("not a URL an HTTP request can be sent to"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(bad("a base URL needs a scheme and a host"));
+        };
         Ok(BaseUrl {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            prefix: uri.path().trim_end_matches('/').to_owned(),
             text,
             loopback,
             https,
@@ -118,6 +131,9 @@ impl fmt::Display for BaseUrl {
 #[derive(Debug)]
 pub struct RequestBuilder {
     method: Method,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The path (and then the query) of the request.
     uri: String,
     query: String,
     headers: HeaderMap,
@@ -127,12 +143,14 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// Starts a request to `base`.
     pub fn new(method: Method, base: &BaseUrl) -> Self {
-        let mut uri = String::with_capacity(base.text.len() + 48);
-        uri.push_str(&base.text);
+        let mut uri = String::with_capacity(base.prefix.len() + 48);
+        uri.push_str(&base.prefix);
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         RequestBuilder {
             method,
+            scheme: base.scheme.clone(),
+            authority: base.authority.clone(),
             uri,
             query: String::new(),
             headers,
@@ -203,8 +221,18 @@ impl RequestBuilder {
         }
         let mut req = http::Request::new(self.body.map(Bytes::from).unwrap_or_default());
         *req.method_mut() = self.method;
-        *req.uri_mut() = http::Uri::try_from(self.uri)
-            .map_err(|_| InvalidInput::new("url", "the request URL is not valid"))?;
+        if self.uri.is_empty() {
+            self.uri.push('/');
+        }
+        let invalid = || InvalidInput::new("url", "the request URL is not valid");
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme);
+        parts.authority = Some(self.authority);
+        parts.path_and_query = Some(
+            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(self.uri))
+                .map_err(|_| invalid())?,
+        );
+        *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| invalid())?;
         *req.headers_mut() = self.headers;
         Ok(req)
     }
