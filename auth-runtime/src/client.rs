@@ -171,17 +171,33 @@ impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
         can_replay: bool,
         retry: &RetryCtx<'_>,
     ) -> Answer {
-        let err = match parse_parts::<E>(status, headers, body) {
+        match parse_parts::<E>(status, headers, body) {
             Ok(r) => {
                 self.outcome = Some(Ok(r));
-                return Answer::Done;
+                Answer::Done
             }
-            Err(Error::Provider(pe)) if pe.auth_failure && can_replay => {
-                tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
-                return Answer::Replay;
-            }
-            Err(e) => e,
-        };
+            Err(e) => self.failed(e, can_replay, retry),
+        }
+    }
+}
+
+impl<E: Endpoint> Shell<'_, E> {
+    /// An answer that is not a success: replay, retry, or keep it as the call's error.
+    #[cold]
+    #[inline(never)]
+    fn failed(
+        &mut self,
+        err: Error<E::ErrorBody>,
+        can_replay: bool,
+        retry: &RetryCtx<'_>,
+    ) -> Answer {
+        if let Error::Provider(pe) = &err
+            && pe.auth_failure
+            && can_replay
+        {
+            tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
+            return Answer::Replay;
+        }
         let decision = decide(
             &err,
             E::METADATA.idempotent,
@@ -192,7 +208,10 @@ impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
         );
         let (err, next) = match decision {
             Decision::Fail => (err, Answer::Done),
-            Decision::Throttled(wait) => (rate_limited(self.provider(), &err, wait), Answer::Done),
+            Decision::Throttled(wait) => (
+                rate_limited(<E::Provider as Provider>::NAME, &err, wait),
+                Answer::Done,
+            ),
             Decision::Retry(delay) => {
                 let brief = Brief::of(&err);
                 (err, Answer::Retry(delay, brief))
@@ -508,7 +527,7 @@ async fn run<'a>(
             }
         };
         tracing::trace!(attempt, "sending attempt");
-        let (delay, brief, own) = match shared.attempt(req, total).await {
+        let failed = match shared.attempt(req, total).await {
             Ok(resp) => {
                 let (parts, body) = resp.into_parts();
                 let retry = RetryCtx {
@@ -527,26 +546,58 @@ async fn run<'a>(
                         attempt -= 1;
                         continue;
                     }
-                    Answer::Retry(delay, brief) => (delay, brief, None),
+                    Answer::Retry(delay, brief) => Failed::Kept(delay, brief),
                 }
             }
-            Err(err) => match decide(
+            Err(err) => Failed::Own(err),
+        };
+        match shared.retry_after(failed, &*ops, attempt, &policy, deadline) {
+            Ok(delay) => tokio::time::sleep(delay).await,
+            Err(end) => return end,
+        }
+    }
+}
+
+/// A failed attempt: transient and kept by the [`CallOps`] (with its backoff), or the
+/// loop's own.
+enum Failed {
+    Kept(std::time::Duration, Brief),
+    Own(Error<std::convert::Infallible>),
+}
+
+impl Shared {
+    /// Whether and when a failed attempt is retried: the delay, or how the call ends
+    /// (`Ok(())`: with the failure the [`CallOps`] kept). Out of line: a call that
+    /// succeeds never runs it.
+    #[cold]
+    #[inline(never)]
+    fn retry_after(
+        &self,
+        failed: Failed,
+        ops: &dyn CallOps<'_>,
+        attempt: u32,
+        policy: &RetryPolicy,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<std::time::Duration, Result<(), Error<std::convert::Infallible>>> {
+        let (delay, brief, own) = match failed {
+            Failed::Kept(delay, brief) => (delay, brief, None),
+            Failed::Own(err) => match decide(
                 &err,
                 ops.idempotent(),
                 attempt,
-                &policy,
-                shared.clock.system_now(),
+                policy,
+                self.clock.system_now(),
                 fastrand::f64(),
             ) {
-                Decision::Fail => return Err(err),
+                Decision::Fail => return Err(Err(err)),
                 Decision::Throttled(wait) => {
-                    return Err(rate_limited(ops.provider(), &err, wait));
+                    return Err(Err(rate_limited(ops.provider(), &err, wait)));
                 }
                 Decision::Retry(delay) => (delay, Brief::of(&err), Some(err)),
             },
         };
         // Giving up returns the failure of this attempt: the loop's own, or the one `ops` kept.
-        let give_up = |own: Option<Error<std::convert::Infallible>>| own.map_or(Ok(()), Err);
+        let give_up = |own: Option<Error<std::convert::Infallible>>| Err(own.map_or(Ok(()), Err));
         if let Some(d) = deadline
             && tokio::time::Instant::now()
                 .checked_add(delay)
@@ -555,12 +606,12 @@ async fn run<'a>(
             tracing::debug!(delay_ms = delay.as_millis() as u64, error = %brief, "no retry: it could not finish before the total timeout");
             return give_up(own);
         }
-        if !shared.budget.try_withdraw() {
+        if !self.budget.try_withdraw() {
             tracing::debug!(error = %brief, "no retry: the client's retry budget is exhausted");
             return give_up(own);
         }
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
-        tokio::time::sleep(delay).await;
+        Ok(delay)
     }
 }
 
