@@ -81,6 +81,7 @@ pub fn expand_file(source: &str) -> String {
     let file: syn::File = syn::parse_str(source).unwrap_or_else(|e| panic!("input: {e}"));
     let expanded = syn::File {
         shebang: None,
+        frontmatter: None,
         attrs: file.attrs,
         items: expand_items(file.items),
     };
