@@ -271,6 +271,7 @@ fn roundtrip(c: &mut Criterion) {
         .build()
         .unwrap();
     let pairs = pairs(&rt, &server);
+    background_timer(&rt);
     if common::benchmarking() {
         println!("== latency, one call at a time, the three sides rotating call by call");
         for p in &pairs {
@@ -323,6 +324,7 @@ fn profile(spec: &str) {
         .build()
         .unwrap();
     let pairs = pairs(&rt, &server);
+    background_timer(&rt);
     let (name, side) = spec.split_once('/').expect("PROFILE=<call>/<sdk|hand>");
     let p = pairs.iter().find(|p| p.name == name).expect("call");
     let call = match side {
@@ -339,6 +341,14 @@ fn profile(spec: &str) {
             call().await;
         }
     });
+}
+
+/// `BENCH_BG_TIMER=1` keeps one far timer armed on the client runtime for the whole run (to
+/// measure what parking with a finite timeout costs, apart from arming timers per call).
+fn background_timer(rt: &tokio::runtime::Runtime) {
+    if std::env::var("BENCH_BG_TIMER").as_deref() == Ok("1") {
+        rt.spawn(async { tokio::time::sleep(Duration::from_secs(3600)).await });
+    }
 }
 
 fn main() {
