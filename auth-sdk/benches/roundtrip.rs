@@ -351,7 +351,94 @@ fn background_timer(rt: &tokio::runtime::Runtime) {
     }
 }
 
+type BoxFut = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// `BENCH_EXPERIMENT=timers`: what a timeout costs a plain reqwest call, as a fresh tokio
+/// timer per call (what the SDK arms) and as one pooled `Sleep` reset forward per call (tokio
+/// then only extends the registered deadline). Medians of 4,000 calls each, rotating.
+fn timer_experiment() {
+    let server = common::start_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pairs = pairs(&rt, &server);
+    let p = pairs.iter().find(|p| p.name == "akool.quota_info").unwrap();
+    let hand = p.hand.clone();
+    let pool: Arc<std::sync::Mutex<Option<Pin<Box<tokio::time::Sleep>>>>> = Arc::default();
+    let fresh = {
+        let hand = hand.clone();
+        move || -> BoxFut {
+            let f = hand();
+            Box::pin(async move {
+                tokio::time::timeout(HAND_TIMEOUT, f).await.unwrap();
+            })
+        }
+    };
+    let pooled = {
+        let hand = hand.clone();
+        let pool = pool.clone();
+        move || -> BoxFut {
+            let mut f = hand();
+            let pool = pool.clone();
+            Box::pin(async move {
+                let deadline = tokio::time::Instant::now() + HAND_TIMEOUT;
+                let mut sleep = pool
+                    .lock()
+                    .unwrap()
+                    .take()
+                    .unwrap_or_else(|| Box::pin(tokio::time::sleep_until(deadline)));
+                sleep.as_mut().reset(deadline);
+                std::future::poll_fn(|cx| {
+                    if f.as_mut().poll(cx).is_ready() {
+                        return std::task::Poll::Ready(());
+                    }
+                    if sleep.as_mut().poll(cx).is_ready() {
+                        panic!("timeout");
+                    }
+                    std::task::Poll::Pending
+                })
+                .await;
+                *pool.lock().unwrap() = Some(sleep);
+            })
+        }
+    };
+    let sides: [&dyn Fn() -> BoxFut; 3] = [&|| hand(), &fresh, &pooled];
+    let mut times: [Vec<f64>; 3] = Default::default();
+    rt.block_on(async {
+        for _ in 0..300 {
+            for side in sides {
+                side().await;
+            }
+        }
+        for i in 0..4000 {
+            for k in 0..3 {
+                let s = (i + k) % 3;
+                let t = Instant::now();
+                sides[s]().await;
+                times[s].push(t.elapsed().as_nanos() as f64);
+            }
+        }
+    });
+    for v in &mut times {
+        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    }
+    let m = |v: &[f64]| v[v.len() / 2];
+    println!(
+        "TIMERS hand {:.0} ns, +fresh timeout {:.0} ns ({:.3}), +pooled sleep {:.0} ns ({:.3})",
+        m(&times[0]),
+        m(&times[1]),
+        m(&times[1]) / m(&times[0]),
+        m(&times[2]),
+        m(&times[2]) / m(&times[0])
+    );
+}
+
 fn main() {
+    if std::env::var("BENCH_EXPERIMENT").as_deref() == Ok("timers") {
+        timer_experiment();
+        return;
+    }
     if let Ok(spec) = std::env::var("PROFILE") {
         profile(&spec);
         return;
