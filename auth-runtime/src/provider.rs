@@ -163,6 +163,13 @@ pub struct Envelope {
 pub trait FromCredentials<P: Provider>: Sized {
     /// The request, or which credential is missing.
     fn from_credentials(credentials: &P::Credentials) -> Result<Self, MissingCredential>;
+
+    /// Whether [`from_credentials`](Self::from_credentials) would succeed, without building
+    /// the request (which copies the secrets). The generated implementation checks that
+    /// each required credential is present.
+    fn credentials_ready(credentials: &P::Credentials) -> bool {
+        Self::from_credentials(credentials).is_ok()
+    }
 }
 
 /// The generic issuer call: build the request from credentials, send it without auth, read the
@@ -201,7 +208,7 @@ where
     })
 }
 
-/// Whether an issuer's request can be built from these credentials.
+/// Whether an issuer's request can be built from these credentials (no secret is copied).
 pub fn issuer_ready<P: Provider, E: FromCredentials<P>>(credentials: &P::Credentials) -> bool {
-    E::from_credentials(credentials).is_ok()
+    E::credentials_ready(credentials)
 }

@@ -1095,3 +1095,61 @@ async fn valid_token_holders_do_not_queue_behind_a_failing_refresh() {
          although a valid token was cached"
     );
 }
+
+/// The readiness check run before a token fetch (and for `any(..)` schemes) copies no secret;
+/// it must agree with building the issuer request from the same credentials.
+#[test]
+fn issuer_readiness_agrees_with_building_the_issuer_request() {
+    use auth_sdk::__private::{FromCredentials, Provider};
+    /// How many of `creds` are ready, after checking each against `from_credentials`.
+    fn ready<P: Provider, E: FromCredentials<P>>(label: &str, creds: &[P::Credentials]) -> usize {
+        for (i, c) in creds.iter().enumerate() {
+            let built = E::from_credentials(c).is_ok();
+            assert_eq!(E::credentials_ready(c), built, "{label} #{i}");
+            assert_eq!(
+                auth_sdk::__private::issuer_ready::<P, E>(c),
+                built,
+                "{label} #{i}"
+            );
+        }
+        creds.iter().filter(|c| E::credentials_ready(c)).count()
+    }
+    let coopfin = [
+        coopfin::Credentials::new(),
+        coopfin::Credentials::new().with_api_key("pk_test_1"),
+        coopfin::Credentials::new().with_secret_key("sk_test_1"),
+        coopfin::Credentials::new()
+            .with_api_key("pk_test_1")
+            .with_secret_key("sk_test_1"),
+    ];
+    assert_eq!(
+        ready::<coopfin::Client, coopfin::create_token::Request>("coopfin", &coopfin),
+        1
+    );
+    let akool = [
+        akool::Credentials::new(),
+        akool::Credentials::new().with_api_key("ak_test_key"),
+        akool::Credentials::new().with_client_id("ak_test_id"),
+        akool::Credentials::new().with_client_secret("ak_test_secret"),
+        akool::Credentials::new()
+            .with_client_id("ak_test_id")
+            .with_client_secret("ak_test_secret"),
+    ];
+    assert_eq!(
+        ready::<akool::Client, akool::get_token::Request>("akool", &akool),
+        1
+    );
+    let loccus = [
+        loccus::Credentials::new(),
+        loccus::Credentials::new().with_handle("alice"),
+        loccus::Credentials::new().with_password("pw_test_1"),
+        loccus::Credentials::new().with_api_key("ls_test_key"),
+        loccus::Credentials::new()
+            .with_handle("alice")
+            .with_password("pw_test_1"),
+    ];
+    assert_eq!(
+        ready::<loccus::Client, loccus::sign_in::Request>("loccus", &loccus),
+        1
+    );
+}

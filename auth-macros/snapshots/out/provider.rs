@@ -368,6 +368,11 @@ pub mod login {
                     })?,
             })
         }
+        fn credentials_ready(
+            credentials: &<super::Client as ::auth_sdk::__private::Provider>::Credentials,
+        ) -> bool {
+            credentials.user().is_some() && credentials.password().is_some()
+        }
     }
     impl super::Client {
         /**Signs in.
@@ -515,6 +520,11 @@ pub mod open_session {
             ::auth_sdk::__private::MissingCredential,
         > {
             ::auth_sdk::__private::Result::Ok(Self {})
+        }
+        fn credentials_ready(
+            _credentials: &<super::Client as ::auth_sdk::__private::Provider>::Credentials,
+        ) -> bool {
+            true
         }
     }
     /// A session.

@@ -312,6 +312,11 @@ pub mod session {
                     })?,
             })
         }
+        fn credentials_ready(
+            credentials: &<super::Client as ::auth_sdk::__private::Provider>::Credentials,
+        ) -> bool {
+            credentials.client_id().is_some()
+        }
     }
     /// A JWT.
     #[derive(Debug, Clone)]

@@ -371,12 +371,36 @@ fn issuer_impl(
     } else {
         quote!(credentials)
     };
+    // Readiness without copying secrets: every required credential is present.
+    let required: Vec<&Ident> = fields
+        .iter()
+        .filter(|f| !f.optional())
+        .map(|f| &f.ident)
+        .collect();
+    let ready_arg = if stub || required.is_empty() {
+        quote!(_credentials)
+    } else {
+        quote!(credentials)
+    };
+    let ready = if stub {
+        quote!(false)
+    } else if required.is_empty() {
+        quote!(true)
+    } else {
+        quote!(#(credentials.#required().is_some())&&*)
+    };
     quote! {
         impl #rt::FromCredentials<#provider> for #req {
             fn from_credentials(
                 #arg: &<#provider as #rt::Provider>::Credentials,
             ) -> #rt::Result<Self, #rt::MissingCredential> {
                 #body
+            }
+
+            fn credentials_ready(
+                #ready_arg: &<#provider as #rt::Provider>::Credentials,
+            ) -> bool {
+                #ready
             }
         }
     }
