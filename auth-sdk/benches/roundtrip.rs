@@ -209,28 +209,9 @@ async fn batch(call: &Call) {
 /// One call at a time, rotating SDK, hand-written, and hand-written with a timeout call by
 /// call; the medians and p90s of the individual latencies.
 fn latency(rt: &tokio::runtime::Runtime, p: &Pair, calls: usize) {
-    let sides: [&Call; 3] = [&p.sdk, &p.hand, &p.hand_timeout];
-    let mut times: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    rt.block_on(async {
-        for _ in 0..200 {
-            for side in sides {
-                side().await;
-            }
-        }
-        for i in 0..calls {
-            for k in 0..3 {
-                let s = (i + k) % 3;
-                let t = Instant::now();
-                sides[s]().await;
-                times[s].push(t.elapsed().as_nanos() as f64);
-            }
-        }
-    });
-    for v in &mut times {
-        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
-    }
+    let times = rotate(rt, &[&*p.sdk, &*p.hand, &*p.hand_timeout], 200, calls);
     let q = |v: &[f64], f: f64| v[((v.len() - 1) as f64 * f) as usize];
-    let [a, b, c] = &times;
+    let [a, b, c] = &times[..] else { return };
     println!(
         "LATENCY {:<34} sdk median {:>10} p90 {:>10} | hand median {:>10} p90 {:>10} | hand+timeout median {:>10} | ratio sdk/hand {:.3}, sdk/hand+timeout {:.3} ({} calls each)",
         format!("roundtrip/{}", p.name),
@@ -264,7 +245,9 @@ fn throughput(rt: &tokio::runtime::Runtime, p: &Pair, label: &str, hand: &Call) 
     );
 }
 
-fn roundtrip(c: &mut Criterion) {
+/// The server, the client runtime (with `BENCH_BG_TIMER`'s timer if asked for) and the
+/// calls to compare, their clients warmed up.
+fn setup() -> (common::Server, tokio::runtime::Runtime, Vec<Pair>) {
     let server = common::start_server();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -272,6 +255,11 @@ fn roundtrip(c: &mut Criterion) {
         .unwrap();
     let pairs = pairs(&rt, &server);
     background_timer(&rt);
+    (server, rt, pairs)
+}
+
+fn roundtrip(c: &mut Criterion) {
+    let (_server, rt, pairs) = setup();
     if common::benchmarking() {
         println!("== latency, one call at a time, the three sides rotating call by call");
         for p in &pairs {
@@ -318,13 +306,7 @@ criterion_group! {
 /// `PROFILE=<call>/<sdk|hand>` runs `PROFILE_N` (default 20 000) calls one at a time and
 /// exits, for `perf record` or `valgrind --tool=callgrind`.
 fn profile(spec: &str) {
-    let server = common::start_server();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let pairs = pairs(&rt, &server);
-    background_timer(&rt);
+    let (_server, rt, pairs) = setup();
     let (name, side) = spec.split_once('/').expect("PROFILE=<call>/<sdk|hand>");
     let p = pairs.iter().find(|p| p.name == name).expect("call");
     let call = match side {
@@ -353,16 +335,42 @@ fn background_timer(rt: &tokio::runtime::Runtime) {
 
 type BoxFut = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// Runs `sides` one call at a time, `warmup` rounds and then `calls` rounds, rotating which
+/// side goes first call by call; each side's latencies in ns, sorted.
+fn rotate(
+    rt: &tokio::runtime::Runtime,
+    sides: &[&dyn Fn() -> BoxFut],
+    warmup: usize,
+    calls: usize,
+) -> Vec<Vec<f64>> {
+    let n = sides.len();
+    let mut times = vec![Vec::with_capacity(calls); n];
+    rt.block_on(async {
+        for _ in 0..warmup {
+            for side in sides {
+                side().await;
+            }
+        }
+        for i in 0..calls {
+            for k in 0..n {
+                let s = (i + k) % n;
+                let t = Instant::now();
+                sides[s]().await;
+                times[s].push(t.elapsed().as_nanos() as f64);
+            }
+        }
+    });
+    for v in &mut times {
+        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    }
+    times
+}
+
 /// `BENCH_EXPERIMENT=timers`: what a timeout costs a plain reqwest call, as a fresh tokio
 /// timer per call (what the SDK arms) and as one pooled `Sleep` reset forward per call (tokio
 /// then only extends the registered deadline). Medians of 4,000 calls each, rotating.
 fn timer_experiment() {
-    let server = common::start_server();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let pairs = pairs(&rt, &server);
+    let (_server, rt, pairs) = setup();
     let p = pairs.iter().find(|p| p.name == "akool.quota_info").unwrap();
     let hand = p.hand.clone();
     let pool: Arc<std::sync::Mutex<Option<Pin<Box<tokio::time::Sleep>>>>> = Arc::default();
@@ -403,26 +411,7 @@ fn timer_experiment() {
             })
         }
     };
-    let sides: [&dyn Fn() -> BoxFut; 3] = [&|| hand(), &fresh, &pooled];
-    let mut times: [Vec<f64>; 3] = Default::default();
-    rt.block_on(async {
-        for _ in 0..300 {
-            for side in sides {
-                side().await;
-            }
-        }
-        for i in 0..4000 {
-            for k in 0..3 {
-                let s = (i + k) % 3;
-                let t = Instant::now();
-                sides[s]().await;
-                times[s].push(t.elapsed().as_nanos() as f64);
-            }
-        }
-    });
-    for v in &mut times {
-        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
-    }
+    let times = rotate(&rt, &[&|| hand(), &fresh, &pooled], 300, 4000);
     let m = |v: &[f64]| v[v.len() / 2];
     println!(
         "TIMERS hand {:.0} ns, +fresh timeout {:.0} ns ({:.3}), +pooled sleep {:.0} ns ({:.3})",
