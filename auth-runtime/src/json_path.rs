@@ -73,20 +73,18 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize, kind: Category) -
                 None => {}
             },
             b'"' => {
-                let (text, closed, next) = string_at(body, i + 1, end);
-                match stack.last_mut() {
-                    // A string in an object with no current key is a key (its `:` follows).
-                    // It counts from its `:` on.
-                    Some(Frame::Object(None, _)) => {
-                        if closed {
-                            pending_key = Some(text);
-                        }
+                // A string in an object with no current key is a key (its `:` follows); it
+                // counts from its `:` on. Only keys are decoded.
+                let is_key = matches!(stack.last(), Some(Frame::Object(None, _)));
+                let (text, closed, next) = string_at(body, i + 1, end, is_key);
+                if is_key {
+                    if closed {
+                        pending_key = text;
                     }
-                    _ => {
-                        value_starts(&mut stack);
-                        if closed {
-                            value_done(&mut stack);
-                        }
+                } else {
+                    value_starts(&mut stack);
+                    if closed {
+                        value_done(&mut stack);
                     }
                 }
                 i = next;
@@ -190,25 +188,31 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
 }
 
 /// Reads the string whose text starts at `from` (after its opening quote), stopping at
-/// `end`: its decoded text, whether it was closed before `end`, and the offset after it.
-fn string_at(body: &[u8], from: usize, end: usize) -> (String, bool, usize) {
+/// `end`: its decoded text (if `decode`), whether it was closed before `end`, and the offset
+/// after it.
+fn string_at(body: &[u8], from: usize, end: usize, decode: bool) -> (Option<String>, bool, usize) {
     let mut raw = Vec::new();
     let mut i = from;
+    let text = |raw: Vec<u8>| decode.then(|| finish(raw));
     while i < end {
         match body[i] {
-            b'"' => return (finish(raw), true, i + 1),
+            b'"' => return (text(raw), true, i + 1),
             b'\\' if i + 1 < end => {
                 let (decoded, next) = escape_at(body, i + 1, end);
-                raw.extend_from_slice(decoded.encode_utf8(&mut [0; 4]).as_bytes());
+                if decode {
+                    raw.extend_from_slice(decoded.encode_utf8(&mut [0; 4]).as_bytes());
+                }
                 i = next;
             }
             b => {
-                raw.push(b);
+                if decode {
+                    raw.push(b);
+                }
                 i += 1;
             }
         }
     }
-    (finish(raw), false, end)
+    (text(raw), false, end)
 }
 
 fn finish(raw: Vec<u8>) -> String {
