@@ -2,41 +2,17 @@
 //! the API key or the legacy token, and the `{code, msg}` envelope in HTTP 200.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::time::Duration;
-
+use auth_sdk::Error;
 use auth_sdk::akool::{self, Code};
-use auth_sdk::{Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{NoHeader, NoQuery, fast_retry};
 
 const TOKEN_PATH: &str = "/api/open/v3/getToken";
 const QUOTA_PATH: &str = "/api/open/v3/faceswap/quota/info";
-
-/// Matches when the request does not carry the header.
-struct NoHeader(&'static str);
-impl Match for NoHeader {
-    fn matches(&self, req: &Request) -> bool {
-        !req.headers.contains_key(self.0)
-    }
-}
-
-/// Matches when the request has no query string.
-struct NoQuery;
-impl Match for NoQuery {
-    fn matches(&self, req: &Request) -> bool {
-        req.url.query().is_none()
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
 
 fn client(server: &MockServer, creds: akool::Credentials) -> akool::Client {
     akool::Client::builder()

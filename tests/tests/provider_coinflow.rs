@@ -6,10 +6,13 @@
 use std::time::Duration;
 
 use auth_sdk::coinflow::{self, Blockchain, get_session_key::Identity};
-use auth_sdk::{Error, ManualClock, RetryPolicy, Secret};
+use auth_sdk::{Error, ManualClock, Secret};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+mod common;
+use common::{NoQuery, fast_retry};
 
 /// A session key shaped like the vendor samples: a JWT whose `exp` is 2100-01-01.
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjdXN0b21lcklkIjoidXNlci00MiIsIm1lcmNoYW50SWQiOiJtZXJjaGFudC10ZXN0IiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
@@ -42,14 +45,6 @@ mod balances {
     }
 }
 
-/// Matches when the request has no query string.
-struct NoQuery;
-impl Match for NoQuery {
-    fn matches(&self, req: &Request) -> bool {
-        req.url.query().is_none()
-    }
-}
-
 /// Asserts that of the Coinflow auth headers, exactly `expected` are present with these values.
 fn assert_auth_headers(req: &Request, expected: &[(&str, &str)]) {
     for name in AUTH_HEADERS {
@@ -65,15 +60,6 @@ fn assert_auth_headers(req: &Request, expected: &[(&str, &str)]) {
     }
     for (name, _) in expected {
         assert!(AUTH_HEADERS.contains(name), "unexpected expectation {name}");
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
     }
 }
 

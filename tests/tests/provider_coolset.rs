@@ -8,46 +8,12 @@ use auth_sdk::coolset::{self, ErrorBody, WorkspaceType};
 use auth_sdk::{Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{NoQuery, QueryIs, fast_retry};
 
 const TOKEN: &str = "sk_test_coolset_0001";
-
-/// Matches when the query parameters are exactly these (order-insensitive, nothing extra).
-struct QueryIs(Vec<(&'static str, &'static str)>);
-impl Match for QueryIs {
-    fn matches(&self, req: &Request) -> bool {
-        let mut got: Vec<(String, String)> = req
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-/// Matches when the request has no query string.
-struct NoQuery;
-impl Match for NoQuery {
-    fn matches(&self, req: &Request) -> bool {
-        req.url.query().is_none()
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
 
 fn client_with(
     server: &MockServer,

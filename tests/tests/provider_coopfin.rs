@@ -4,10 +4,13 @@
 
 use std::time::Duration;
 
-use auth_sdk::{Error, ManualClock, RetryPolicy, coopfin};
+use auth_sdk::{Error, ManualClock, coopfin};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{NoHeader, NoQuery, fast_retry};
 
 /// An authenticated endpoint declared the way a user would (CoopFin documents none).
 mod whoami {
@@ -22,31 +25,6 @@ mod whoami {
     pub struct Response {
         /// Account id.
         pub user_id: String,
-    }
-}
-
-/// Matches when the request has no query string at all.
-struct NoQuery;
-impl Match for NoQuery {
-    fn matches(&self, req: &Request) -> bool {
-        req.url.query().is_none()
-    }
-}
-
-/// Matches when the request does not carry the header.
-struct NoHeader(&'static str);
-impl Match for NoHeader {
-    fn matches(&self, req: &Request) -> bool {
-        !req.headers.contains_key(self.0)
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
     }
 }
 

@@ -5,59 +5,17 @@
 use std::time::Duration;
 
 use auth_sdk::loccus::{self, ErrorBody, KeySort, UserState};
-use auth_sdk::{Clock, Error, ManualClock, RetryPolicy, Timestamp};
+use auth_sdk::{Clock, Error, ManualClock, Timestamp};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{NoHeader, NoQuery, QueryIs, fast_retry};
 
 const API_KEY: &str = "bG9jY3VzLXRlc3QtYXBpLWtleQ==";
 const SESSION: &str = "c2Vzc2lvbi10ZXN0LXRva2Vu";
 const KEY_TOKEN: &str = "a2V5LXRva2VuLXRlc3QtMDAx";
-
-/// Matches when the query parameters are exactly these (order-insensitive, nothing extra).
-struct QueryIs(Vec<(&'static str, &'static str)>);
-impl Match for QueryIs {
-    fn matches(&self, req: &Request) -> bool {
-        let mut got: Vec<(String, String)> = req
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-/// Matches when the request has no query string.
-struct NoQuery;
-impl Match for NoQuery {
-    fn matches(&self, req: &Request) -> bool {
-        req.url.query().is_none()
-    }
-}
-
-/// Matches when the request does not carry the header.
-struct NoHeader(&'static str);
-impl Match for NoHeader {
-    fn matches(&self, req: &Request) -> bool {
-        !req.headers.contains_key(self.0)
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
 
 fn client(server: &MockServer, creds: loccus::Credentials) -> loccus::Client {
     loccus::Client::builder()

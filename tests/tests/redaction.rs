@@ -20,6 +20,9 @@ use coinflow::get_session_key::Identity;
 use wiremock::matchers::{any, header, method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+mod common;
+use common::fast_retry;
+
 // ---------------------------------------------------------------------------------------------
 // Canaries
 // ---------------------------------------------------------------------------------------------
@@ -261,14 +264,6 @@ fn clients(root: &str, retry: RetryPolicy, timeouts: Timeouts) -> Clients {
                 .with_password(LC_PASSWORD)
                 .with_api_key(LC_API)
         ),
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
     }
 }
 

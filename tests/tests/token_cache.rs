@@ -13,6 +13,9 @@ use auth_sdk::{
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+mod common;
+use common::{count, fast_retry, requests_to};
+
 pub mod whoami {
     use auth_sdk::{endpoint, response};
     /// A CoopFin endpoint authenticated with the issued bearer token.
@@ -122,14 +125,6 @@ async fn mount_me_ok(server: &MockServer) {
         .await;
 }
 
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
-
 fn coopfin_client(
     server: &MockServer,
     clock: &ManualClock,
@@ -151,17 +146,6 @@ fn coopfin_client(
         .unwrap()
 }
 
-/// Requests received on `path_`, in arrival order.
-async fn requests_to(server: &MockServer, path_: &str) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.url.path() == path_)
-        .collect()
-}
-
 /// The `authorization` header of every request to `path_`, in arrival order.
 async fn auth_headers(server: &MockServer, path_: &str) -> Vec<String> {
     requests_to(server, path_)
@@ -174,10 +158,6 @@ async fn auth_headers(server: &MockServer, path_: &str) -> Vec<String> {
                 .unwrap_or_default()
         })
         .collect()
-}
-
-async fn count(server: &MockServer, path_: &str) -> usize {
-    requests_to(server, path_).await.len()
 }
 
 // ---------------------------------------------------------------------------------------------

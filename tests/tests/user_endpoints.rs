@@ -4,13 +4,14 @@
 //! to them exactly as to the built-in calls.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::time::Duration;
-
 use auth_sdk::coinflow::get_session_key::Identity;
-use auth_sdk::{Error, RetryPolicy, akool, coinflow, coolset, coopfin, loccus};
+use auth_sdk::{Error, akool, coinflow, coolset, coopfin, loccus};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{NoHeader, QueryIs, count, fast_retry};
 
 // ------------------------------------------------------------------ user specs
 
@@ -191,43 +192,6 @@ mod loccus_verify {
 /// A Coinflow-style session key: a JWT whose `exp` is 2100-01-01.
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjdXN0b21lcklkIjoidXNlci00MiIsIm1lcmNoYW50SWQiOiJtZXJjaGFudC10ZXN0IiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
 
-/// Matches when the query parameters are exactly these (order-insensitive, nothing extra).
-struct QueryIs(Vec<(&'static str, &'static str)>);
-impl Match for QueryIs {
-    fn matches(&self, req: &Request) -> bool {
-        let mut got: Vec<(String, String)> = req
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-/// Matches when the request does not carry the header.
-struct NoHeader(&'static str);
-impl Match for NoHeader {
-    fn matches(&self, req: &Request) -> bool {
-        !req.headers.contains_key(self.0)
-    }
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
-
 fn coopfin_client(server: &MockServer) -> coopfin::Client {
     coopfin::Client::builder()
         .credentials(
@@ -262,16 +226,6 @@ async fn mount_coopfin_token(server: &MockServer, token: &str, times: Option<u64
 fn balance_ok() -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"account_id": "acc_1", "balance": 125_000, "currency": "KES"}))
-}
-
-async fn count(server: &MockServer, p: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == p)
-        .count()
 }
 
 // ------------------------------------------------------------------ CoopFin
