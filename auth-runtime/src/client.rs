@@ -14,7 +14,7 @@ use crate::budget::BudgetState;
 use crate::cache::{CachedToken, TokenCache, place_once};
 use crate::clock::Clock;
 use crate::config::{Config, RetryPolicy};
-use crate::endpoint::{BaseUrl, Endpoint, parse_parts};
+use crate::endpoint::{BaseUrl, Endpoint, PreparedRequest, parse_parts};
 use crate::error::{
     Error, InvalidInput, MissingCredential, Timeout, TimeoutKind, TokenExchangeError,
     TransportErrorKind,
@@ -124,7 +124,7 @@ trait CallOps<'a> {
     /// Whether the call may be retried after it reached the server.
     fn idempotent(&self) -> bool;
     /// Builds the request (without auth).
-    fn build(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput>;
+    fn build(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput>;
     /// Applies the call's auth scheme to `headers`, or says which token to fetch first.
     fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure>;
     /// Decodes an answer, keeps the outcome, and says what to do next.
@@ -154,8 +154,8 @@ impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
         E::METADATA.idempotent
     }
 
-    fn build(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput> {
-        self.request.to_http_request(base)
+    fn build(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput> {
+        self.request.prepare_request(base)
     }
 
     fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure> {
@@ -619,10 +619,12 @@ impl Shared {
     /// One attempt: the transport's send under the attempt's timeout and the total deadline.
     async fn attempt(
         &self,
-        req: http::Request<Bytes>,
+        req: PreparedRequest,
         total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
-        let send = self.transport.send(req, self.config.max_body_bytes);
+        let send = self
+            .transport
+            .send_prepared(req, self.config.max_body_bytes);
         // One timer for both bounds, at the earlier deadline; on a tie the attempt's, as when
         // two timers raced (the inner one was polled first). A total timeout then ends the
         // call: the retry loop starts no retry past the total deadline.

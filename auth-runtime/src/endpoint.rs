@@ -45,8 +45,15 @@ pub trait Endpoint: Send + Sync + Sized {
     /// The auth scheme to apply (`None`: no auth).
     fn auth(&self) -> Option<SchemeId>;
 
-    /// Builds the request (without auth) against `base`.
-    fn to_http_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput>;
+    /// Builds the request (without auth) against `base`, in the form a [`Transport`] sends.
+    ///
+    /// [`Transport`]: crate::Transport
+    fn prepare_request(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput>;
+
+    /// Builds the request (without auth) against `base` as an `http::Request`.
+    fn to_http_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>, InvalidInput> {
+        self.prepare_request(base)?.into_http()
+    }
 
     /// Decodes a success answer.
     fn decode_response(headers: &HeaderMap, body: &[u8]) -> Result<Self::Response, DecodeFailure>;
@@ -61,8 +68,9 @@ pub struct BaseUrl {
     /// The scheme and authority, parsed once: each request parses only its path and query.
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
-    /// The path prefix (`/v1`, or empty).
-    prefix: String,
+    /// The length of the origin (`https://host:port`) at the start of `text`; the path
+    /// prefix (`/v1`, or empty) follows it.
+    origin_len: usize,
 }
 
 impl BaseUrl {
@@ -95,10 +103,14 @@ impl BaseUrl {
         let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
             return Err(bad("a base URL needs a scheme and a host"));
         };
+        let prefix = uri.path().trim_end_matches('/');
+        let Some(origin) = text.strip_suffix(prefix) else {
+            return Err(bad("not a URL an HTTP request can be sent to"));
+        };
         Ok(BaseUrl {
             scheme: scheme.clone(),
             authority: authority.clone(),
-            prefix: uri.path().trim_end_matches('/').to_owned(),
+            origin_len: origin.len(),
             text,
             loopback,
             https,
@@ -133,8 +145,10 @@ pub struct RequestBuilder {
     method: Method,
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
-    /// The path (and then the query) of the request.
-    uri: String,
+    /// The absolute URL: the base URL, then the path (the query is added by `finish`).
+    url: String,
+    /// Where the path starts in `url`.
+    path_start: usize,
     query: String,
     headers: HeaderMap,
     body: Option<Vec<u8>>,
@@ -143,15 +157,16 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// Starts a request to `base`.
     pub fn new(method: Method, base: &BaseUrl) -> Self {
-        let mut uri = String::with_capacity(base.prefix.len() + 48);
-        uri.push_str(&base.prefix);
+        let mut url = String::with_capacity(base.text.len() + 48);
+        url.push_str(&base.text);
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         RequestBuilder {
             method,
             scheme: base.scheme.clone(),
             authority: base.authority.clone(),
-            uri,
+            url,
+            path_start: base.origin_len,
             query: String::new(),
             headers,
             body: None,
@@ -170,7 +185,7 @@ impl RequestBuilder {
 
     /// Appends a literal part of the path template.
     pub fn path(&mut self, literal: &str) {
-        self.uri.push_str(literal);
+        self.url.push_str(literal);
     }
 
     /// Appends a path parameter as exactly one percent-encoded segment.
@@ -182,7 +197,7 @@ impl RequestBuilder {
     ) -> Result<(), InvalidInput> {
         let v = value.to_param();
         let seg = path_segment(&v, field, charset)?;
-        self.uri.push_str(&seg);
+        self.url.push_str(&seg);
         Ok(())
     }
 
@@ -213,28 +228,114 @@ impl RequestBuilder {
         Ok(())
     }
 
-    /// Finishes the request.
-    pub fn finish(mut self) -> Result<http::Request<Bytes>, InvalidInput> {
+    /// Finishes the request. Its URL is valid by construction: the base URL was checked,
+    /// path literals are checked by the macro, and parameters are percent-encoded.
+    pub fn finish(mut self) -> PreparedRequest {
+        if self.url.len() == self.path_start {
+            self.url.push('/');
+        }
         if !self.query.is_empty() {
-            self.uri.push('?');
-            self.uri.push_str(&self.query);
+            self.url.push('?');
+            self.url.push_str(&self.query);
         }
-        let mut req = http::Request::new(self.body.map(Bytes::from).unwrap_or_default());
-        *req.method_mut() = self.method;
-        if self.uri.is_empty() {
-            self.uri.push('/');
+        PreparedRequest {
+            method: self.method,
+            scheme: self.scheme,
+            authority: self.authority,
+            url: self.url,
+            path_start: self.path_start,
+            headers: self.headers,
+            body: self.body.map(Bytes::from).unwrap_or_default(),
         }
+    }
+}
+
+/// A request an endpoint built, before or after auth: what a [`Transport`] sends.
+///
+/// The client's call loop hands it to [`Transport::send_prepared`], which the default
+/// transport turns straight into a `reqwest::Request` (the URL is parsed once, by reqwest's
+/// `url`); [`into_http`](Self::into_http) gives the `http::Request` that other transports
+/// and sans-IO users work with.
+///
+/// Its `Debug` shows the method, the URL's path (never its query, which can carry a
+/// credential) and the header names (never their values).
+///
+/// [`Transport`]: crate::Transport
+/// [`Transport::send_prepared`]: crate::Transport::send_prepared
+pub struct PreparedRequest {
+    method: Method,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    url: String,
+    path_start: usize,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl PreparedRequest {
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The absolute URL, query included (it can carry a credential: do not log it).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL's path, without the query.
+    pub fn path(&self) -> &str {
+        let path = &self.url[self.path_start..];
+        path.split_once('?').map_or(path, |(p, _)| p)
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers, to add to (the call loop adds the auth header here).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The body (empty when the endpoint sends none).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Takes the request apart: method, absolute URL, headers, body.
+    pub fn into_parts(self) -> (Method, String, HeaderMap, Bytes) {
+        (self.method, self.url, self.headers, self.body)
+    }
+
+    /// The `http::Request` for this request.
+    pub fn into_http(self) -> Result<http::Request<Bytes>, InvalidInput> {
         let invalid = || InvalidInput::new("url", "the request URL is not valid");
+        let mut url = Bytes::from(self.url);
+        let path_and_query = url.split_off(self.path_start);
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme);
         parts.authority = Some(self.authority);
         parts.path_and_query = Some(
-            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(self.uri))
-                .map_err(|_| invalid())?,
+            http::uri::PathAndQuery::from_maybe_shared(path_and_query).map_err(|_| invalid())?,
         );
+        let mut req = http::Request::new(self.body);
+        *req.method_mut() = self.method;
         *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| invalid())?;
         *req.headers_mut() = self.headers;
         Ok(req)
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -575,5 +676,84 @@ mod envelope_tests {
             leading_envelope_code(br#"{"data":{"code":1}}"#, "code"),
             None
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn prepared(base: &str) -> PreparedRequest {
+        let base = BaseUrl::parse(base).unwrap();
+        let mut rb = RequestBuilder::new(Method::GET, &base);
+        rb.path("/keys/");
+        rb.path_param("key", "a b/ü", &[]).unwrap();
+        rb.query("api_key", "sk_test_QUERY");
+        rb.query("page", &2u32);
+        rb.header("x-token", "token", "sk_test_HEADER").unwrap();
+        rb.finish()
+    }
+
+    /// The default transport sends `url()` parsed by `url`; other transports get
+    /// `into_http()`. Both must name the same resource, for every shape of base URL.
+    #[test]
+    fn the_url_and_the_http_request_agree() {
+        let cases = [
+            ("https://api.example.com", "https://api.example.com"),
+            ("https://api.example.com/", "https://api.example.com"),
+            ("https://API.Example.com:443/", "https://api.example.com"),
+            ("http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080/v1"),
+            ("http://[::1]:9/a/b", "http://[::1]:9/a/b"),
+            ("https://h.example/x%20y/", "https://h.example/x%20y"),
+            ("https://h.example/x y/", "https://h.example/x%20y"),
+        ];
+        for (base, origin_and_prefix) in cases {
+            let p = prepared(base);
+            let want =
+                format!("{origin_and_prefix}/keys/a%20b%2F%C3%BC?api_key=sk_test_QUERY&page=2");
+            assert_eq!(p.url(), want, "{base}");
+            let prefix = origin_and_prefix.splitn(4, '/').nth(3).unwrap_or("");
+            let path = if prefix.is_empty() {
+                "/keys/a%20b%2F%C3%BC".to_owned()
+            } else {
+                format!("/{prefix}/keys/a%20b%2F%C3%BC")
+            };
+            assert_eq!(p.path(), path, "{base}");
+            let url = url::Url::parse(p.url()).unwrap();
+            let http = p.into_http().unwrap();
+            assert_eq!(http.uri().to_string(), want, "{base}");
+            assert_eq!(url::Url::parse(&http.uri().to_string()).unwrap(), url);
+            assert_eq!(http.method(), Method::GET);
+            assert_eq!(http.headers()["x-token"], "sk_test_HEADER");
+            assert_eq!(http.headers()[ACCEPT], "application/json");
+        }
+    }
+
+    #[test]
+    fn an_empty_path_is_the_root() {
+        let base = BaseUrl::parse("https://api.example.com").unwrap();
+        let mut rb = RequestBuilder::new(Method::POST, &base);
+        rb.query("q", "1");
+        rb.json(&serde_json::json!({"a": 1})).unwrap();
+        let p = rb.finish();
+        assert_eq!(p.url(), "https://api.example.com/?q=1");
+        assert_eq!(p.path(), "/");
+        assert_eq!(&p.body()[..], br#"{"a":1}"#);
+        let http = p.into_http().unwrap();
+        assert_eq!(http.uri(), "https://api.example.com/?q=1");
+        assert_eq!(http.headers()[CONTENT_TYPE], "application/json");
+        assert_eq!(&http.body()[..], br#"{"a":1}"#);
+    }
+
+    #[test]
+    fn debug_shows_neither_the_query_nor_header_values() {
+        let p = prepared("https://api.example.com/v1");
+        for text in [format!("{p:?}"), format!("{p:#?}")] {
+            assert!(!text.contains("sk_test"), "{text}");
+            assert!(!text.contains("api_key"), "{text}");
+            assert!(text.contains("/v1/keys/a%20b%2F%C3%BC"), "{text}");
+            assert!(text.contains("x-token"), "{text}");
+        }
     }
 }

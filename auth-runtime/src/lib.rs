@@ -33,7 +33,9 @@ pub use cache::{CachedToken, TokenCache};
 pub use client::{ClientBuilder, ClientCore};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, RetryPolicy, Timeouts};
-pub use endpoint::{BaseUrl, Endpoint, HeaderGroup, Metadata, ResponseSpec, parse_response};
+pub use endpoint::{
+    BaseUrl, Endpoint, HeaderGroup, Metadata, PreparedRequest, ResponseSpec, parse_response,
+};
 pub use error::{
     BuildError, DecodeError, Error, InvalidInput, MissingCredential, ProviderError, RateLimited,
     Timeout, TimeoutKind, TokenExchangeError, TransportError, TransportErrorKind,
@@ -62,7 +64,7 @@ pub mod __private {
     pub use crate::client::{ClientBuilder, ClientCore, env_credential};
     pub use crate::endpoint::{
         BaseUrl, DecodeFailure, Endpoint, Expose, FromHeader, HeaderGroup, Metadata,
-        RequestBuilder, ResponseSpec, decode_header, decode_json,
+        PreparedRequest, RequestBuilder, ResponseSpec, decode_header, decode_json,
     };
     pub use crate::error::{BuildError, Error, InvalidInput, MissingCredential};
     pub use crate::params::{CharRange, ToHeader, ToParam};

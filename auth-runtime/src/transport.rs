@@ -9,9 +9,15 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http::header::CONTENT_LENGTH;
 
+use crate::endpoint::PreparedRequest;
 use crate::error::{TransportError, TransportErrorKind};
 
 /// Sends one HTTP request and reads the whole answer (at most `max_body` bytes of body).
+///
+/// A transport implements [`send`](Self::send). The client's call loop calls
+/// [`send_prepared`](Self::send_prepared), whose default turns the request into an
+/// `http::Request` and calls `send`; a transport that can send the SDK's own form more
+/// cheaply overrides it too, as [`ReqwestTransport`] does.
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
     /// Sends `request`. Errors must not contain URLs with queries, or header values.
@@ -20,6 +26,25 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
         request: http::Request<Bytes>,
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError>;
+
+    /// Sends a request as the SDK built it. Same contract as [`send`](Self::send).
+    async fn send_prepared(
+        &self,
+        request: PreparedRequest,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let request = request.into_http().map_err(|_| not_converted())?;
+        self.send(request, max_body).await
+    }
+}
+
+/// A request that could not be turned into the transport's form (it was not sent).
+fn not_converted() -> TransportError {
+    TransportError::new(
+        TransportErrorKind::Other,
+        false,
+        "the request could not be converted",
+    )
 }
 
 /// The default transport: a `reqwest::Client`.
@@ -185,13 +210,35 @@ impl Transport for ReqwestTransport {
         request: http::Request<Bytes>,
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let req = reqwest::Request::try_from(request).map_err(|_| {
-            TransportError::new(
-                TransportErrorKind::Other,
-                false,
-                "the request could not be converted",
-            )
-        })?;
+        let req = reqwest::Request::try_from(request).map_err(|_| not_converted())?;
+        self.execute(req, max_body).await
+    }
+
+    /// Builds the `reqwest::Request` from the URL text: `http::Request` would parse the path
+    /// into an `http::Uri` that reqwest then prints and parses again as a `url::Url`.
+    async fn send_prepared(
+        &self,
+        request: PreparedRequest,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let (method, url, headers, body) = request.into_parts();
+        let url = url::Url::parse(&url).map_err(|_| not_converted())?;
+        let mut req = reqwest::Request::new(method, url);
+        *req.headers_mut() = headers;
+        if !body.is_empty() {
+            *req.body_mut() = Some(body.into());
+        }
+        self.execute(req, max_body).await
+    }
+}
+
+impl ReqwestTransport {
+    /// Sends `req` and reads the answer, at most `max_body` bytes of body.
+    async fn execute(
+        &self,
+        req: reqwest::Request,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
         let mut resp = self.client.execute(req).await.map_err(|e| classify(&e))?;
         let declared = resp
             .headers()
@@ -301,6 +348,81 @@ mod tests {
         assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
         assert!(!err.sent);
         assert!(crate::Error::<()>::Transport(err).is_transient());
+    }
+
+    /// The default transport sends a [`PreparedRequest`] without going through
+    /// `http::Request`; what reaches the server must be byte for byte what `send` would
+    /// have sent for the same request, with and without a body.
+    #[tokio::test]
+    async fn send_prepared_puts_the_same_bytes_on_the_wire_as_send() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let mut got = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    // The head, then as many body bytes as it declares.
+                    loop {
+                        let n = s.read(&mut buf).await.unwrap_or(0);
+                        got.extend_from_slice(&buf[..n]);
+                        let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let len = text
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length: "))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if got.len() >= end + 4 + len {
+                                break;
+                            }
+                        }
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    let _ = tx.send(got);
+                    let _ = s
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+                        )
+                        .await;
+                    let _ = s.shutdown().await;
+                });
+            }
+        });
+        let base = crate::BaseUrl::parse(&format!("http://{addr}/v1/")).unwrap();
+        let t = ReqwestTransport::new(Some(Duration::from_secs(2))).unwrap();
+        for method in [http::Method::GET, http::Method::POST] {
+            let build = || {
+                let mut rb = crate::endpoint::RequestBuilder::new(method.clone(), &base);
+                rb.path("/keys/");
+                rb.path_param("key", "a b", &[]).unwrap();
+                rb.query("q", "x y&z");
+                rb.header("x-token", "token", "sk_test_HEADER").unwrap();
+                if method == http::Method::POST {
+                    rb.json(&serde_json::json!({"name": "n"})).unwrap();
+                }
+                rb.finish()
+            };
+            let via_http = t.send(build().into_http().unwrap(), 1024).await.unwrap();
+            let via_prepared = t.send_prepared(build(), 1024).await.unwrap();
+            assert_eq!(via_http.status(), 200);
+            assert_eq!(via_prepared.body(), via_http.body());
+            let (a, b) = (rx.recv().await.unwrap(), rx.recv().await.unwrap());
+            assert_eq!(
+                String::from_utf8_lossy(&b),
+                String::from_utf8_lossy(&a),
+                "{method}"
+            );
+            let head = String::from_utf8_lossy(&a).into_owned();
+            assert!(
+                head.starts_with(&format!("{method} /v1/keys/a%20b?q=x+y%26z HTTP/1.1\r\n")),
+                "{head}"
+            );
+        }
     }
 
     /// Every rendering of an error: Display, Debug, alternate Debug and the `source()` chain.

@@ -238,11 +238,11 @@ pub mod update_key {
             };
             ::auth_sdk::__private::Option::Some(SCHEME)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
@@ -278,7 +278,7 @@ pub mod update_key {
                         .map(::auth_sdk::__private::Expose),
                 },
             )?;
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,
@@ -431,18 +431,18 @@ pub mod count_keys {
             };
             ::auth_sdk::__private::Option::Some(SCHEME)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
                 Request,
             >(::auth_sdk::__private::http::Method::GET, base);
             rb.path("/keys/count");
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,

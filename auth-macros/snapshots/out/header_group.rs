@@ -169,11 +169,11 @@ pub mod session {
         ) -> ::auth_sdk::__private::Option<::auth_sdk::__private::SchemeId> {
             ::auth_sdk::__private::HeaderGroup::<super::Client>::auth(&self.identity)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
@@ -183,7 +183,7 @@ pub mod session {
             ::auth_sdk::__private::HeaderGroup::<
                 super::Client,
             >::apply(&self.identity, &mut rb)?;
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,

@@ -305,11 +305,11 @@ pub mod login {
         ) -> ::auth_sdk::__private::Option<::auth_sdk::__private::SchemeId> {
             ::auth_sdk::__private::Option::None
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
@@ -330,7 +330,7 @@ pub mod login {
                     password: ::auth_sdk::__private::Expose(&self.password),
                 },
             )?;
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,
@@ -489,18 +489,18 @@ pub mod open_session {
             };
             ::auth_sdk::__private::Option::Some(SCHEME)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
                 Request,
             >(::auth_sdk::__private::http::Method::POST, base);
             rb.path("/sessions");
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,

@@ -179,18 +179,18 @@ pub mod list_items {
             };
             ::auth_sdk::__private::Option::Some(SCHEME)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
                 Request,
             >(::auth_sdk::__private::http::Method::GET, base);
             rb.path("/items");
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,
@@ -270,11 +270,11 @@ pub mod session {
         ) -> ::auth_sdk::__private::Option<::auth_sdk::__private::SchemeId> {
             ::auth_sdk::__private::Option::None
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
@@ -282,7 +282,7 @@ pub mod session {
             >(::auth_sdk::__private::http::Method::GET, base);
             rb.path("/session");
             rb.header("x-client-id", "client_id", &self.client_id)?;
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,

@@ -65,11 +65,11 @@ pub mod account {
             };
             ::auth_sdk::__private::Option::Some(SCHEME)
         }
-        fn to_http_request(
+        fn prepare_request(
             &self,
             base: &::auth_sdk::__private::BaseUrl,
         ) -> ::auth_sdk::__private::Result<
-            ::auth_sdk::__private::http::Request<::auth_sdk::__private::bytes::Bytes>,
+            ::auth_sdk::__private::PreparedRequest,
             ::auth_sdk::__private::InvalidInput,
         > {
             let mut rb = ::auth_sdk::__private::request_builder::<
@@ -80,7 +80,7 @@ pub mod account {
             if let ::auth_sdk::__private::Option::Some(v) = &self.details {
                 rb.query("details", v);
             }
-            rb.finish()
+            ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(
             headers: &::auth_sdk::__private::http::HeaderMap,

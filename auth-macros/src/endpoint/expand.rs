@@ -233,10 +233,10 @@ fn endpoint_impl(
                 #auth_body
             }
 
-            fn to_http_request(
+            fn prepare_request(
                 &self,
                 #base: &#rt::BaseUrl,
-            ) -> #rt::Result<#rt::http::Request<#rt::bytes::Bytes>, #rt::InvalidInput> {
+            ) -> #rt::Result<#rt::PreparedRequest, #rt::InvalidInput> {
                 #build
             }
 
@@ -332,7 +332,7 @@ fn build_request(
     quote! {
         let mut rb = #rt::request_builder::<#req>(#rt::http::Method::#method, base);
         #(#build)*
-        rb.finish()
+        #rt::Result::Ok(rb.finish())
     }
 }
 
