@@ -9,8 +9,55 @@ use time::format_description::well_known::Rfc3339;
 /// An RFC 3339 date-time (e.g. Loccus `expiresAt`), kept exactly as received and parsed once.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Timestamp {
-    text: String,
+    text: Text,
     at: OffsetDateTime,
+}
+
+/// Room for the longest common form, `2023-01-01T00:00:00.123456789+05:30` (35 bytes), so
+/// that decoding a list of records does not allocate once per timestamp.
+const INLINE: usize = 38;
+
+/// The received text: inline when it fits, else on the heap (RFC 3339 allows any number of
+/// fractional digits).
+#[derive(Clone, PartialEq, Eq)]
+enum Text {
+    /// `bytes[..len]` is the text; the rest is zero.
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn copy(s: &str) -> Self {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= INLINE => {
+                let mut bytes = [0u8; INLINE];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Text::Inline { len, bytes }
+            }
+            _ => Text::Heap(s.into()),
+        }
+    }
+
+    fn owned(s: String) -> Self {
+        if s.len() <= INLINE {
+            Text::copy(&s)
+        } else {
+            Text::Heap(s.into_boxed_str())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied whole from a `str`, so always UTF-8 (RFC 3339 text is even ASCII).
+            Text::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Text::Heap(s) => s,
+        }
+    }
 }
 
 impl Timestamp {
@@ -18,7 +65,7 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Self, time::error::Parse> {
         let at = OffsetDateTime::parse(text, &Rfc3339)?;
         Ok(Timestamp {
-            text: text.to_owned(),
+            text: Text::copy(text),
             at,
         })
     }
@@ -26,13 +73,13 @@ impl Timestamp {
     /// From a point in time (formatted as RFC 3339, UTC).
     pub fn from_system_time(t: SystemTime) -> Self {
         let at = OffsetDateTime::from(t);
-        let text = at.format(&Rfc3339).unwrap_or_default();
+        let text = Text::owned(at.format(&Rfc3339).unwrap_or_default());
         Timestamp { text, at }
     }
 
     /// The text as received.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// The instant.
@@ -48,13 +95,13 @@ impl Timestamp {
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Timestamp({})", self.text)
+        write!(f, "Timestamp({})", self.as_str())
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -67,21 +114,40 @@ impl std::str::FromStr for Timestamp {
 
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // The received string becomes the kept text (no second copy).
-        let text = String::deserialize(d)?;
-        let at = OffsetDateTime::parse(&text, &Rfc3339)
-            .map_err(|_| serde::de::Error::custom("expected an RFC 3339 date-time"))?;
-        Ok(Timestamp { text, at })
+        // Borrowed text is copied inline (no allocation); an owned string too long to be
+        // inline becomes the kept text.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 date-time")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(v).map_err(|_| invalid(v))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Timestamp, E> {
+                let at = OffsetDateTime::parse(&v, &Rfc3339).map_err(|_| invalid(&v))?;
+                Ok(Timestamp {
+                    text: Text::owned(v),
+                    at,
+                })
+            }
+        }
+        fn invalid<E: serde::de::Error>(_: &str) -> E {
+            E::custom("expected an RFC 3339 date-time")
+        }
+        d.deserialize_str(Visitor)
     }
 }
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -93,5 +159,51 @@ mod tests {
             Some("2023-01-01T00:00:00.000000Z")
         );
         assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    /// Short texts are kept inline, long ones (many fractional digits) on the heap; both
+    /// read back exactly, from borrowed and from owned (escaped) JSON strings.
+    #[test]
+    fn texts_of_every_length_read_back_exactly() {
+        let mut texts = vec![
+            "2023-01-01T00:00:00Z".to_owned(),
+            "2023-01-01T00:00:00.123456789+05:30".to_owned(),
+        ];
+        for digits in 1..=20 {
+            texts.push(format!("2023-06-30T23:59:59.{}-01:00", "7".repeat(digits)));
+        }
+        for text in &texts {
+            let parsed = Timestamp::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(parsed.as_str(), text);
+            assert_eq!(parsed.to_string(), *text);
+            assert_eq!(format!("{parsed:?}"), format!("Timestamp({text})"));
+            let inline = text.len() <= INLINE;
+            assert_eq!(matches!(parsed.text, Text::Inline { .. }), inline, "{text}");
+            let borrowed: Timestamp =
+                serde_json::from_str(&format!("\"{text}\"")).unwrap_or_else(|e| panic!("{e}"));
+            // `\u002D` is `-`: serde_json hands an escaped string over owned.
+            let escaped = format!("\"{}\"", text.replacen('-', "\\u002D", 1));
+            let owned: Timestamp =
+                serde_json::from_str(&escaped).unwrap_or_else(|e| panic!("{escaped}: {e}"));
+            assert_eq!(borrowed, parsed);
+            assert_eq!(owned, parsed);
+            assert_eq!(owned.as_str(), text);
+            assert_eq!(
+                serde_json::to_string(&owned).ok(),
+                Some(format!("\"{text}\""))
+            );
+        }
+        let from_reader: Result<Timestamp, _> =
+            serde_json::from_reader("\"2023-01-01T00:00:00Z\"".as_bytes());
+        assert_eq!(
+            from_reader.ok().map(|t| t.to_string()).as_deref(),
+            Some("2023-01-01T00:00:00Z")
+        );
+        for bad in ["\"yesterday\"", "\"2023-13-01T00:00:00Z\"", "12"] {
+            let e = serde_json::from_str::<Timestamp>(bad)
+                .err()
+                .map(|e| e.to_string());
+            assert!(e.is_some_and(|e| e.contains("RFC 3339")), "{bad}");
+        }
     }
 }
