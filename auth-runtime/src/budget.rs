@@ -75,6 +75,11 @@ impl BudgetState {
         let Some(c) = self.config else { return };
         let cap = capacity(&c);
         let add = u64::from(c.percent).saturating_mul(UNIT / 100);
+        // A full bucket (the usual state) is only read: no read-modify-write on a cache line
+        // that every call of every clone shares.
+        if add == 0 || self.balance.load(Ordering::Acquire) >= cap {
+            return;
+        }
         // `fetch_update` with a closure that always returns `Some` cannot fail.
         let _ = self
             .balance
