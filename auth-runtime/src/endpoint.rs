@@ -312,14 +312,12 @@ impl PreparedRequest {
     /// The `http::Request` for this request.
     pub fn into_http(self) -> Result<http::Request<Bytes>, InvalidInput> {
         let invalid = || InvalidInput::new("url", "the request URL is not valid");
-        let mut url = Bytes::from(self.url);
-        let path_and_query = url.split_off(self.path_start);
+        let path_and_query = self.url.get(self.path_start..).ok_or_else(invalid)?;
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme);
         parts.authority = Some(self.authority);
-        parts.path_and_query = Some(
-            http::uri::PathAndQuery::from_maybe_shared(path_and_query).map_err(|_| invalid())?,
-        );
+        parts.path_and_query =
+            Some(http::uri::PathAndQuery::try_from(path_and_query).map_err(|_| invalid())?);
         let mut req = http::Request::new(self.body);
         *req.method_mut() = self.method;
         *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| invalid())?;
