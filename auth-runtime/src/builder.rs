@@ -14,6 +14,12 @@ use crate::transport::{ReqwestTransport, Transport};
 /// Builds a provider client. `Client::builder()` of each provider returns one.
 pub struct ClientBuilder<P: Provider> {
     credentials: P::Credentials,
+    settings: Settings,
+}
+
+/// Everything a builder holds apart from the credentials: checked by code compiled once,
+/// not once per provider.
+struct Settings {
     base_url: Option<String>,
     transport: Option<Arc<dyn Transport>>,
     http_client: Option<reqwest::Client>,
@@ -22,98 +28,18 @@ pub struct ClientBuilder<P: Provider> {
     allow_http_loopback: bool,
 }
 
-impl<P: Provider> fmt::Debug for ClientBuilder<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("provider", &P::NAME)
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
-            .field("config", &self.config)
-            .field("allow_http_loopback", &self.allow_http_loopback)
-            .finish_non_exhaustive()
-    }
+/// A checked configuration, ready to become a client's core.
+pub(crate) struct Checked {
+    pub(crate) base: BaseUrl,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) config: Config,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
-impl<P: Provider> Default for ClientBuilder<P> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<P: Provider> ClientBuilder<P> {
-    /// A builder with no credentials, the provider's default base URL and default settings.
-    pub fn new() -> Self {
-        ClientBuilder {
-            credentials: P::Credentials::default(),
-            base_url: None,
-            transport: None,
-            http_client: None,
-            config: Config::default(),
-            clock: None,
-            allow_http_loopback: false,
-        }
-    }
-
-    /// Sets the credentials.
-    pub fn credentials(mut self, credentials: P::Credentials) -> Self {
-        self.credentials = credentials;
-        self
-    }
-
-    /// Sends calls to this base URL (a region, a sandbox, a mock). It must be https, unless
-    /// it is a loopback address and [`allow_http_loopback`](Self::allow_http_loopback) is set.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Allows plain `http://` for loopback hosts (127.0.0.0/8, `::1`, `localhost`): for the
-    /// sandbox and tests. Other `http://` URLs are always refused.
-    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
-        self.allow_http_loopback = allow;
-        self
-    }
-
-    /// Uses the caller's `reqwest::Client` (see [`ReqwestTransport::from_client`]).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Uses a custom transport.
-    pub fn transport(mut self, transport: impl Transport) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    /// Sets the timeouts.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.config.timeouts = timeouts;
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.config.retry = retry;
-        self
-    }
-
-    /// Caps the response body size.
-    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.config.max_body_bytes = bytes;
-        self
-    }
-
-    /// Uses another clock (tests).
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<P, BuildError> {
+impl Settings {
+    fn check(self, default_base_url: &str) -> Result<Checked, BuildError> {
         self.config.validate()?;
-        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(P::DEFAULT_BASE_URL))?;
+        let base = BaseUrl::parse(self.base_url.as_deref().unwrap_or(default_base_url))?;
         if !base.is_https() {
             if !base.is_loopback() {
                 return Err(BuildError::new(
@@ -134,7 +60,109 @@ impl<P: Provider> ClientBuilder<P> {
             (None, None) => Arc::new(ReqwestTransport::new(self.config.timeouts.connect)?),
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let core = ClientCore::from_parts(base, transport, self.credentials, self.config, clock);
+        Ok(Checked {
+            base,
+            transport,
+            config: self.config,
+            clock,
+        })
+    }
+}
+
+impl<P: Provider> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("provider", &P::NAME)
+            .field("base_url", &self.settings.base_url)
+            .field("credentials", &self.credentials)
+            .field("config", &self.settings.config)
+            .field("allow_http_loopback", &self.settings.allow_http_loopback)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> Default for ClientBuilder<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// A builder with no credentials, the provider's default base URL and default settings.
+    pub fn new() -> Self {
+        ClientBuilder {
+            credentials: P::Credentials::default(),
+            settings: Settings {
+                base_url: None,
+                transport: None,
+                http_client: None,
+                config: Config::default(),
+                clock: None,
+                allow_http_loopback: false,
+            },
+        }
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: P::Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Sends calls to this base URL (a region, a sandbox, a mock). It must be https, unless
+    /// it is a loopback address and [`allow_http_loopback`](Self::allow_http_loopback) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows plain `http://` for loopback hosts (127.0.0.0/8, `::1`, `localhost`): for the
+    /// sandbox and tests. Other `http://` URLs are always refused.
+    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
+        self.settings.allow_http_loopback = allow;
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (see [`ReqwestTransport::from_client`]).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.settings.http_client = Some(client);
+        self
+    }
+
+    /// Uses a custom transport.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.settings.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Sets the timeouts.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.settings.config.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.settings.config.retry = retry;
+        self
+    }
+
+    /// Caps the response body size.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.settings.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Uses another clock (tests).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.settings.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<P, BuildError> {
+        let checked = self.settings.check(P::DEFAULT_BASE_URL)?;
+        let core = ClientCore::from_parts(checked, self.credentials);
         Ok(P::from_core(Arc::new(core)))
     }
 }

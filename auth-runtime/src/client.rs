@@ -127,6 +127,8 @@ trait CallOps<'a> {
     fn build(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput>;
     /// Applies the call's auth scheme to `headers`, or says which token to fetch first.
     fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure>;
+    /// The kept outcome's failure, if it is one (for the call's closing trace event).
+    fn failure(&self) -> Option<Brief>;
     /// Decodes an answer, keeps the outcome, and says what to do next.
     fn answer(
         &mut self,
@@ -163,6 +165,13 @@ impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
         core.authorize(self.request.auth(), headers)
     }
 
+    fn failure(&self) -> Option<Brief> {
+        match &self.outcome {
+            Some(Err(e)) => Some(Brief::of(e)),
+            _ => None,
+        }
+    }
+
     fn answer(
         &mut self,
         status: http::StatusCode,
@@ -182,67 +191,89 @@ impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E> {
 }
 
 impl<E: Endpoint> Shell<'_, E> {
+    /// The call's result: the loop's own failure, or the outcome `answer` kept.
+    fn finish(
+        self,
+        ended: Result<(), Error<std::convert::Infallible>>,
+    ) -> Result<E::Response, Error<E::ErrorBody>> {
+        match ended {
+            Err(e) => Err(e.widen()),
+            Ok(()) => self.outcome.unwrap_or_else(|| {
+                // `run` ends with `Ok` only after `answer` kept an outcome.
+                Err(Error::InvalidInput(InvalidInput::new(
+                    "call",
+                    "the call ended without an answer",
+                )))
+            }),
+        }
+    }
+
     /// An answer that is not a success: replay, retry, or keep it as the call's error.
-    #[cold]
-    #[inline(never)]
     fn failed(
         &mut self,
         err: Error<E::ErrorBody>,
         can_replay: bool,
         retry: &RetryCtx<'_>,
     ) -> Answer {
-        if let Error::Provider(pe) = &err
-            && pe.auth_failure
-            && can_replay
-        {
-            tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
-            return Answer::Replay;
-        }
-        let decision = decide(
-            &err,
+        let (kept, next) = judge(
+            err,
+            <E::Provider as Provider>::NAME,
             E::METADATA.idempotent,
-            retry.attempt,
-            retry.policy,
-            retry.clock.system_now(),
-            fastrand::f64(),
+            can_replay,
+            retry,
         );
-        let (err, next) = match decision {
-            Decision::Fail => (err, Answer::Done),
-            Decision::Throttled(wait) => (
-                rate_limited(<E::Provider as Provider>::NAME, &err, wait),
-                Answer::Done,
-            ),
-            Decision::Retry(delay) => {
-                let brief = Brief::of(&err);
-                (err, Answer::Retry(delay, brief))
-            }
-        };
-        self.outcome = Some(Err(err));
+        if let Some(err) = kept {
+            self.outcome = Some(Err(err));
+        }
         next
+    }
+}
+
+/// What to do after an answer that is not a success, and the error to keep (none when the
+/// call is replayed). Generic over the error body only (not the endpoint), and out of line:
+/// a call that succeeds never runs it.
+#[cold]
+#[inline(never)]
+fn judge<B>(
+    err: Error<B>,
+    provider: &'static str,
+    idempotent: bool,
+    can_replay: bool,
+    retry: &RetryCtx<'_>,
+) -> (Option<Error<B>>, Answer) {
+    if let Error::Provider(pe) = &err
+        && pe.auth_failure
+        && can_replay
+    {
+        tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
+        return (None, Answer::Replay);
+    }
+    let decision = decide(
+        &err,
+        idempotent,
+        retry.attempt,
+        retry.policy,
+        retry.clock.system_now(),
+        fastrand::f64(),
+    );
+    match decision {
+        Decision::Fail => (Some(err), Answer::Done),
+        Decision::Throttled(wait) => (Some(rate_limited(provider, &err, wait)), Answer::Done),
+        Decision::Retry(delay) => {
+            let brief = Brief::of(&err);
+            (Some(err), Answer::Retry(delay, brief))
+        }
     }
 }
 
 impl<P: Provider> ClientCore<P> {
     /// Assembles a core from a checked configuration (see [`ClientBuilder::build`]).
     pub(crate) fn from_parts(
-        base: BaseUrl,
-        transport: Arc<dyn Transport>,
+        checked: crate::builder::Checked,
         credentials: P::Credentials,
-        config: Config,
-        clock: Arc<dyn Clock>,
     ) -> Self {
         ClientCore {
-            shared: Shared {
-                base,
-                transport,
-                caches: (0..P::TOKEN_SLOTS).map(|_| TokenCache::new()).collect(),
-                budget: BudgetState::new(config.retry.budget),
-                credential_headers: (0..P::SCHEMES.len())
-                    .map(|_| CredentialHeader::new())
-                    .collect(),
-                config,
-                clock,
-            },
+            shared: Shared::new(checked, P::TOKEN_SLOTS, P::SCHEMES.len()),
             credentials,
         }
     }
@@ -275,69 +306,36 @@ impl<P: Provider> ClientCore<P> {
         request: &E,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
         let meta = E::METADATA;
-        let span = tracing::debug_span!(
-            "auth_sdk.call",
-            provider = P::NAME,
-            endpoint = meta.name,
-            method = %meta.method,
-            path = meta.path,
-        );
-        // The total timeout is enforced inside the call loop, by the same timer as each
-        // attempt's (the earlier deadline of the two): one timer per attempt, not two.
-        let total = self
-            .shared
-            .config
-            .timeouts
-            .total
-            .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
-        // Boxed once: the call's state would otherwise be copied at each of the wrappers
-        // below (span, the generated method's future).
-        let call = Box::pin(self.call(request, total));
-        let call = async move {
-            let result = call.await;
-            match &result {
-                Ok(_) => tracing::debug!("call succeeded"),
-                Err(e) => tracing::debug!(error = %Brief::of(e), "call failed"),
-            }
-            result
+        let label = Label {
+            provider: P::NAME,
+            endpoint: meta.name,
+            method: meta.method,
+            path: meta.path,
         };
-        // A disabled span (no subscriber wants it) is not entered and left at every poll.
-        if span.is_disabled() {
-            call.await
-        } else {
-            call.instrument(span).await
-        }
+        let mut shell = Shell {
+            core: self,
+            request,
+            outcome: None,
+        };
+        // Boxed (by `drive`): the call's state would otherwise be copied at each of the
+        // wrappers around it (the generated method's future).
+        let ended = drive(&self.shared, &mut shell, label).await;
+        shell.finish(ended)
     }
 
-    /// The call loop, without the total timeout (the token exchange runs under its own).
+    /// The call loop, without the total timeout (the token exchange runs under its own) and
+    /// inside the span of the call that needed the token.
     pub(crate) async fn execute<E: Endpoint<Provider = P>>(
         &self,
         request: &E,
-    ) -> Result<E::Response, Error<E::ErrorBody>> {
-        self.call(request, None).await
-    }
-
-    /// Runs the shared call loop for `request` and hands back the result it kept.
-    async fn call<E: Endpoint<Provider = P>>(
-        &self,
-        request: &E,
-        total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> Result<E::Response, Error<E::ErrorBody>> {
         let mut shell = Shell {
             core: self,
             request,
             outcome: None,
         };
-        match run(&self.shared, &mut shell, total).await {
-            Err(e) => Err(e.map_body(|never| match never {})),
-            Ok(()) => shell.outcome.unwrap_or_else(|| {
-                // `run` ends with `Ok` only after `answer` kept an outcome.
-                Err(Error::InvalidInput(InvalidInput::new(
-                    "call",
-                    "the call ended without an answer",
-                )))
-            }),
-        }
+        let ended = run_boxed(&self.shared, &mut shell).await;
+        shell.finish(ended)
     }
 
     /// Applies `scheme` to `headers`: at once when the credential or a fresh cached token is
@@ -405,31 +403,14 @@ impl<P: Provider> ClientCore<P> {
                     }));
                 }
                 tracing::debug!(issuer, "obtaining a token");
-                // The exchange's own timeout is inside the fetch, so a timed-out refresh is
-                // a failed refresh: the cache falls back to a still-valid token. Waiting for
-                // another caller's refresh is bounded by twice it.
-                let limit = shared.config.timeouts.token_exchange;
-                let issue = *issue;
-                let fetch = Box::pin(async move {
-                    let get = cache.get(clock, || async move {
-                        match limit {
-                            Some(limit) => tokio::time::timeout(limit, issue(self))
-                                .await
-                                .map_err(|_| exchange_timeout(limit))?
-                                .map_err(AuthFailure::Exchange),
-                            None => issue(self).await.map_err(AuthFailure::Exchange),
-                        }
-                    });
-                    match limit {
-                        Some(limit) => {
-                            let outer = limit.saturating_mul(2);
-                            tokio::time::timeout(outer, get)
-                                .await
-                                .map_err(|_| exchange_timeout(outer))?
-                        }
-                        None => get.await,
-                    }
-                });
+                // The issuer's future does nothing until the cache polls it (only when no
+                // other caller's fetch served this one).
+                let fetch = fetch_token(
+                    cache,
+                    clock,
+                    shared.config.timeouts.token_exchange,
+                    issue(self),
+                );
                 Ok(AuthStep::Fetch {
                     fetch,
                     slot: *slot,
@@ -473,6 +454,75 @@ impl<P: Provider> ClientCore<P> {
             scheme: scheme.name,
             credential: "any of its alternatives' credentials",
         }))
+    }
+}
+
+/// What the call's span names.
+struct Label {
+    provider: &'static str,
+    endpoint: &'static str,
+    method: http::Method,
+    path: &'static str,
+}
+
+/// The loop's own result: `Ok` when the [`CallOps`] kept the outcome.
+type Ended = Result<(), Error<std::convert::Infallible>>;
+
+/// A call loop's future, boxed here so that its code is generated in this crate (a future
+/// created and polled in a crate of specs would be compiled there, in each of them).
+type LoopFuture<'f> = Pin<Box<dyn Future<Output = Ended> + Send + 'f>>;
+
+/// [`run`] without the total timeout or a span (a token exchange inside another call).
+fn run_boxed<'f, 'a: 'f>(
+    shared: &'a Shared,
+    ops: &'f mut (dyn CallOps<'a> + Send + 'a),
+) -> LoopFuture<'f> {
+    Box::pin(run(shared, ops, None))
+}
+
+/// A call as [`ClientCore::send`] makes it: the call loop under the total timeout, inside
+/// the call's span, with a closing trace event. Not generic: compiled once for every endpoint.
+fn drive<'f, 'a: 'f>(
+    shared: &'a Shared,
+    ops: &'f mut (dyn CallOps<'a> + Send + 'a),
+    label: Label,
+) -> LoopFuture<'f> {
+    Box::pin(drive_inner(shared, ops, label))
+}
+
+async fn drive_inner<'a>(
+    shared: &'a Shared,
+    ops: &mut (dyn CallOps<'a> + Send + 'a),
+    label: Label,
+) -> Ended {
+    let span = tracing::debug_span!(
+        "auth_sdk.call",
+        provider = label.provider,
+        endpoint = label.endpoint,
+        method = %label.method,
+        path = label.path,
+    );
+    // The total timeout is enforced inside the call loop, by the same timer as each
+    // attempt's (the earlier deadline of the two): one timer per attempt, not two.
+    let total = shared
+        .config
+        .timeouts
+        .total
+        .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
+    let call = async move {
+        let ended = run(shared, &mut *ops, total).await;
+        match (&ended, ops.failure()) {
+            (Err(e), _) => tracing::debug!(error = %Brief::of(e), "call failed"),
+            (Ok(()), Some(brief)) => tracing::debug!(error = %brief, "call failed"),
+            (Ok(()), None) => tracing::debug!("call succeeded"),
+        }
+        ended
+    };
+    // A disabled span (no subscriber wants it) is not entered and left at every poll.
+    if span.is_disabled() {
+        call.await
+    } else {
+        call.instrument(span).await
     }
 }
 
@@ -566,6 +616,24 @@ enum Failed {
 }
 
 impl Shared {
+    fn new(checked: crate::builder::Checked, token_slots: usize, schemes: usize) -> Self {
+        let crate::builder::Checked {
+            base,
+            transport,
+            config,
+            clock,
+        } = checked;
+        Shared {
+            base,
+            transport,
+            caches: (0..token_slots).map(|_| TokenCache::new()).collect(),
+            budget: BudgetState::new(config.retry.budget),
+            credential_headers: (0..schemes).map(|_| CredentialHeader::new()).collect(),
+            config,
+            clock,
+        }
+    }
+
     /// Whether and when a failed attempt is retried: the delay, or how the call ends
     /// (`Ok(())`: with the failure the [`CallOps`] kept). Out of line: a call that
     /// succeeds never runs it.
@@ -655,6 +723,39 @@ impl Shared {
             _ => Error::Transport(e),
         })
     }
+}
+
+/// A token fetch through `cache`, for any provider: `issue` runs only if this caller does
+/// the fetch. The exchange's own timeout is inside the fetch, so a timed-out refresh is a
+/// failed refresh (the cache falls back to a still-valid token); waiting for another
+/// caller's refresh is bounded by twice it. Not generic, so it is compiled once here rather
+/// than once per provider in every crate of specs.
+fn fetch_token<'a>(
+    cache: &'a TokenCache,
+    clock: &'a dyn Clock,
+    limit: Option<std::time::Duration>,
+    issue: crate::provider::IssueFuture<'a>,
+) -> Pin<Box<dyn Future<Output = Result<Arc<CachedToken>, AuthFailure>> + Send + 'a>> {
+    Box::pin(async move {
+        let get = cache.get(clock, move || async move {
+            match limit {
+                Some(limit) => tokio::time::timeout(limit, issue)
+                    .await
+                    .map_err(|_| exchange_timeout(limit))?
+                    .map_err(AuthFailure::Exchange),
+                None => issue.await.map_err(AuthFailure::Exchange),
+            }
+        });
+        match limit {
+            Some(limit) => {
+                let outer = limit.saturating_mul(2);
+                tokio::time::timeout(outer, get)
+                    .await
+                    .map_err(|_| exchange_timeout(outer))?
+            }
+            None => get.await,
+        }
+    })
 }
 
 fn exchange_timeout(after: std::time::Duration) -> AuthFailure {

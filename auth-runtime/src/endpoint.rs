@@ -453,67 +453,113 @@ pub(crate) fn parse_parts<E: Endpoint>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<E::Response, Error<E::ErrorBody>> {
-    let meta = E::METADATA;
     let provider = <E::Provider as Provider>::NAME;
-    if status.is_redirection() {
-        return Err(Error::Transport(TransportError::new(
-            TransportErrorKind::Redirect,
-            true,
-            format!(
-                "{provider} `{}` answered with a redirect (HTTP {status}); credential-bearing calls do not follow redirects",
-                meta.name
-            ),
-        )));
+    let name = E::METADATA.name;
+    let envelope = <E::Provider as Provider>::ENVELOPE;
+    match verdict(E::METADATA.success, envelope, status, body) {
+        Verdict::Decode => E::decode_response(headers, body)
+            .map_err(|f| Error::Decode(decode_failure(provider, name, status, f, body))),
+        Verdict::Failure { code, reauth } => Err(provider_error(
+            provider, name, status, headers, body, code, reauth,
+        )),
+        Verdict::Redirect => Err(Error::Transport(redirect_error(provider, name, status))),
     }
-    if meta.success.contains(&status.as_u16()) {
-        if let Some(env) = <E::Provider as Provider>::ENVELOPE
-            && let Some(code) = envelope_failure(&env, body)
-        {
-            return Err(provider_error::<E>(
-                status,
-                headers,
-                body,
-                Some(code),
-                env.reauth.contains(&code),
-            ));
-        }
-        return E::decode_response(headers, body).map_err(|f| match f {
-            DecodeFailure::Json(e) => {
-                Error::Decode(decode_error(provider, meta.name, status, e, body))
-            }
-            DecodeFailure::Header(name) => Error::Decode(crate::error::DecodeError {
-                provider,
-                endpoint: meta.name,
-                status,
-                path: format!("header {name}"),
-                category: "missing or unreadable header",
-                position: (0, 0),
-                raw: RawBody::new(body.to_vec()),
-            }),
-        });
-    }
-    let code = <E::Provider as Provider>::ENVELOPE.and_then(|env| envelope_code(&env, body));
-    let reauth = status == StatusCode::UNAUTHORIZED
-        || <E::Provider as Provider>::ENVELOPE
-            .is_some_and(|env| code.is_some_and(|c| env.reauth.contains(&c)));
-    Err(provider_error::<E>(status, headers, body, code, reauth))
 }
 
-fn provider_error<E: Endpoint>(
+/// How an answer is read, decided without its types.
+enum Verdict {
+    /// A success: decode it.
+    Decode,
+    /// The provider's error (an error status, or a success status whose envelope code says
+    /// failure).
+    Failure { code: Option<i64>, reauth: bool },
+    /// A redirect, which credential-bearing calls never follow.
+    Redirect,
+}
+
+/// Compiled once for every endpoint: only the decoding of bodies is per type.
+fn verdict(
+    success: &[u16],
+    envelope: Option<Envelope>,
+    status: StatusCode,
+    body: &[u8],
+) -> Verdict {
+    if status.is_redirection() {
+        return Verdict::Redirect;
+    }
+    if success.contains(&status.as_u16()) {
+        if let Some(env) = envelope
+            && let Some(code) = envelope_failure(&env, body)
+        {
+            return Verdict::Failure {
+                code: Some(code),
+                reauth: env.reauth.contains(&code),
+            };
+        }
+        return Verdict::Decode;
+    }
+    let code = envelope.and_then(|env| envelope_code(&env, body));
+    let reauth = status == StatusCode::UNAUTHORIZED
+        || envelope.is_some_and(|env| code.is_some_and(|c| env.reauth.contains(&c)));
+    Verdict::Failure { code, reauth }
+}
+
+#[cold]
+fn redirect_error(
+    provider: &'static str,
+    endpoint: &'static str,
+    status: StatusCode,
+) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::Redirect,
+        true,
+        format!(
+            "{provider} `{endpoint}` answered with a redirect (HTTP {status}); credential-bearing calls do not follow redirects"
+        ),
+    )
+}
+
+#[cold]
+fn decode_failure(
+    provider: &'static str,
+    endpoint: &'static str,
+    status: StatusCode,
+    failure: DecodeFailure,
+    body: &[u8],
+) -> crate::error::DecodeError {
+    match failure {
+        DecodeFailure::Json(e) => decode_error(provider, endpoint, status, e, body),
+        DecodeFailure::Header(name) => crate::error::DecodeError {
+            provider,
+            endpoint,
+            status,
+            path: format!("header {name}"),
+            category: "missing or unreadable header",
+            position: (0, 0),
+            raw: RawBody::new(body.to_vec()),
+        },
+    }
+}
+
+/// The provider's error, its body decoded as `B` if it can be. Generic over the body only,
+/// so the endpoints of a provider share one copy.
+fn provider_error<B: DeserializeOwned>(
+    provider: &'static str,
+    endpoint: &'static str,
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
     code: Option<i64>,
     auth_failure: bool,
-) -> Error<E::ErrorBody> {
+) -> Error<B> {
     let parsed = if body.is_empty() {
         None
     } else {
-        serde_json::from_slice::<E::ErrorBody>(body).ok()
+        serde_json::from_slice::<B>(body).ok()
     };
     Error::Provider(Box::new(ProviderError {
-        provider: <E::Provider as Provider>::NAME,
-        endpoint: E::METADATA.name,
+        provider,
+        endpoint,
         status,
         headers: headers.clone(),
         code,

@@ -115,6 +115,14 @@ impl<B> Error<B> {
     }
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same error typed for any body (it has none). Generic over the body only, so
+    /// endpoints sharing an error body share one copy.
+    pub(crate) fn widen<B>(self) -> Error<B> {
+        self.map_body(|never| match never {})
+    }
+}
+
 impl<B: fmt::Debug> fmt::Display for Error<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

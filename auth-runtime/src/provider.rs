@@ -90,9 +90,9 @@ pub(crate) fn place(
 /// Reads one credential from the client's credentials.
 pub type CredentialFn<P> = fn(&<P as Provider>::Credentials) -> Option<&Secret>;
 /// Obtains a token from an issuer endpoint.
-pub type IssueFn<P> = for<'a> fn(
-    &'a ClientCore<P>,
-) -> Pin<
+pub type IssueFn<P> = for<'a> fn(&'a ClientCore<P>) -> IssueFuture<'a>;
+/// The future an [`IssueFn`] returns: the token exchange, not started until polled.
+pub type IssueFuture<'a> = Pin<
     Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>,
 >;
 /// Whether the credentials an issuer needs are configured.
@@ -174,9 +174,7 @@ pub trait FromCredentials<P: Provider>: Sized {
 
 /// The generic issuer call: build the request from credentials, send it without auth, read the
 /// token. Referenced by the `SCHEMES` table that `#[provider]` generates.
-pub fn issue_with<'a, P, E>(
-    core: &'a ClientCore<P>,
-) -> Pin<Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>>
+pub fn issue_with<'a, P, E>(core: &'a ClientCore<P>) -> IssueFuture<'a>
 where
     P: Provider,
     E: crate::endpoint::Endpoint<Provider = P> + FromCredentials<P> + 'static,

@@ -105,18 +105,45 @@ pub(crate) fn decide<B>(
     now: SystemTime,
     unit: f64,
 ) -> Decision {
-    let hint = match err {
-        Error::Provider(pe) => should_retry_hint(&pe.headers),
+    let answer = match err {
+        Error::Provider(pe) => Some((pe.status, &pe.headers)),
         _ => None,
     };
+    let facts = Facts {
+        answer,
+        transient: err.is_transient(),
+        reached_server: reached_server(err),
+    };
+    decide_on(facts, idempotent, attempt, policy, now, unit)
+}
+
+/// What [`decide`] needs of an error, without its body type.
+struct Facts<'e> {
+    /// A provider's answer: its status and headers.
+    answer: Option<(StatusCode, &'e http::HeaderMap)>,
+    transient: bool,
+    reached_server: bool,
+}
+
+/// [`decide`] on the facts of an error: compiled once, whatever the error's body type.
+fn decide_on(
+    facts: Facts<'_>,
+    idempotent: bool,
+    attempt: u32,
+    policy: &RetryPolicy,
+    now: SystemTime,
+    unit: f64,
+) -> Decision {
+    let hint = facts
+        .answer
+        .and_then(|(_, headers)| should_retry_hint(headers));
     if hint == Some(false) {
         return Decision::Fail;
     }
-    let requested = match err {
-        Error::Provider(pe) => requested_wait(pe.status, &pe.headers, now)
-            .map(|wait| (wait, pe.status == StatusCode::TOO_MANY_REQUESTS)),
-        _ => None,
-    };
+    let requested = facts.answer.and_then(|(status, headers)| {
+        requested_wait(status, headers, now)
+            .map(|wait| (wait, status == StatusCode::TOO_MANY_REQUESTS))
+    });
     if let Some((wait, true)) = requested
         && wait > policy.max_retry_after
     {
@@ -125,7 +152,7 @@ pub(crate) fn decide<B>(
     // `is_transient` already honours `x-should-retry: true` on provider answers; the
     // idempotency gate still applies (a provider answer always reached the server).
     let retryable =
-        (err.is_transient() || hint == Some(true)) && (idempotent || !reached_server(err));
+        (facts.transient || hint == Some(true)) && (idempotent || !facts.reached_server);
     if !retryable || attempt >= policy.max_attempts {
         return Decision::Fail;
     }
