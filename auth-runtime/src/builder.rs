@@ -9,7 +9,7 @@ use crate::config::{Config, RetryPolicy, Timeouts};
 use crate::endpoint::BaseUrl;
 use crate::error::BuildError;
 use crate::provider::Provider;
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{ReqwestTransport, Sender, Transport};
 
 /// Builds a provider client. `Client::builder()` of each provider returns one.
 pub struct ClientBuilder<P: Provider> {
@@ -31,7 +31,7 @@ struct Settings {
 /// A checked configuration, ready to become a client's core.
 pub(crate) struct Checked {
     pub(crate) base: BaseUrl,
-    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) transport: Sender,
     pub(crate) config: Config,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -54,10 +54,10 @@ impl Settings {
                 ));
             }
         }
-        let transport: Arc<dyn Transport> = match (self.transport, self.http_client) {
-            (Some(t), _) => t,
-            (None, Some(c)) => Arc::new(ReqwestTransport::from_client(c)),
-            (None, None) => Arc::new(ReqwestTransport::new(self.config.timeouts.connect)?),
+        let transport = match (self.transport, self.http_client) {
+            (Some(t), _) => Sender::Custom(t),
+            (None, Some(c)) => Sender::Reqwest(ReqwestTransport::from_client(c)),
+            (None, None) => Sender::Reqwest(ReqwestTransport::new(self.config.timeouts.connect)?),
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         Ok(Checked {

@@ -21,7 +21,7 @@ use crate::error::{
 };
 use crate::provider::{Placement, Provider, SchemeId, SchemeKind, place};
 use crate::retry::{Decision, decide, rate_limited};
-use crate::transport::Transport;
+use crate::transport::Sender;
 
 pub use crate::builder::ClientBuilder;
 
@@ -37,7 +37,7 @@ pub struct ClientCore<P: Provider> {
 /// compiled once in this crate instead of once per endpoint in every crate of specs.
 pub(crate) struct Shared {
     base: BaseUrl,
-    transport: Arc<dyn Transport>,
+    transport: Sender,
     caches: Box<[TokenCache]>,
     config: Config,
     clock: Arc<dyn Clock>,
@@ -690,9 +690,7 @@ impl Shared {
         req: PreparedRequest,
         total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
-        let send = self
-            .transport
-            .send_prepared(req, self.config.max_body_bytes);
+        let send = self.transport.send(req, self.config.max_body_bytes);
         // One timer for both bounds, at the earlier deadline; on a tie the attempt's, as when
         // two timers raced (the inner one was polled first). A total timeout then ends the
         // call: the retry loop starts no retry past the total deadline.

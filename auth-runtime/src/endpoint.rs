@@ -45,9 +45,7 @@ pub trait Endpoint: Send + Sync + Sized {
     /// The auth scheme to apply (`None`: no auth).
     fn auth(&self) -> Option<SchemeId>;
 
-    /// Builds the request (without auth) against `base`, in the form a [`Transport`] sends.
-    ///
-    /// [`Transport`]: crate::Transport
+    /// Builds the request (without auth) against `base`, in the SDK's own form.
     fn prepare_request(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput>;
 
     /// Builds the request (without auth) against `base` as an `http::Request`.
@@ -250,18 +248,16 @@ impl RequestBuilder {
     }
 }
 
-/// A request an endpoint built, before or after auth: what a [`Transport`] sends.
+/// A request an endpoint built, before or after auth.
 ///
-/// The client's call loop hands it to [`Transport::send_prepared`], which the default
-/// transport turns straight into a `reqwest::Request` (the URL is parsed once, by reqwest's
-/// `url`); [`into_http`](Self::into_http) gives the `http::Request` that other transports
-/// and sans-IO users work with.
+/// A client with its default transport turns it straight into a `reqwest::Request` (the URL
+/// is parsed once, by reqwest's `url`); [`into_http`](Self::into_http) gives the
+/// `http::Request` that a custom [`Transport`] receives and that sans-IO users work with.
 ///
 /// Its `Debug` shows the method, the URL's path (never its query, which can carry a
 /// credential) and the header names (never their values).
 ///
 /// [`Transport`]: crate::Transport
-/// [`Transport::send_prepared`]: crate::Transport::send_prepared
 pub struct PreparedRequest {
     method: Method,
     scheme: http::uri::Scheme,

@@ -13,11 +13,6 @@ use crate::endpoint::PreparedRequest;
 use crate::error::{TransportError, TransportErrorKind};
 
 /// Sends one HTTP request and reads the whole answer (at most `max_body` bytes of body).
-///
-/// A transport implements [`send`](Self::send). The client's call loop calls
-/// [`send_prepared`](Self::send_prepared), whose default turns the request into an
-/// `http::Request` and calls `send`; a transport that can send the SDK's own form more
-/// cheaply overrides it too, as [`ReqwestTransport`] does.
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
     /// Sends `request`. Errors must not contain URLs with queries, or header values.
@@ -26,15 +21,30 @@ pub trait Transport: Send + Sync + fmt::Debug + 'static {
         request: http::Request<Bytes>,
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError>;
+}
 
-    /// Sends a request as the SDK built it. Same contract as [`send`](Self::send).
-    async fn send_prepared(
+/// How a client sends: through the default reqwest transport, called directly (no dynamic
+/// dispatch, no boxed future, no `http::Request` conversion), or through a user's
+/// [`Transport`], which gets an `http::Request`.
+#[derive(Debug)]
+pub(crate) enum Sender {
+    Reqwest(ReqwestTransport),
+    Custom(std::sync::Arc<dyn Transport>),
+}
+
+impl Sender {
+    pub(crate) async fn send(
         &self,
         request: PreparedRequest,
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let request = request.into_http().map_err(|_| not_converted())?;
-        self.send(request, max_body).await
+        match self {
+            Sender::Reqwest(t) => t.send_prepared(request, max_body).await,
+            Sender::Custom(t) => {
+                let request = request.into_http().map_err(|_| not_converted())?;
+                t.send(request, max_body).await
+            }
+        }
     }
 }
 
@@ -213,10 +223,13 @@ impl Transport for ReqwestTransport {
         let req = reqwest::Request::try_from(request).map_err(|_| not_converted())?;
         self.execute(req, max_body).await
     }
+}
 
-    /// Builds the `reqwest::Request` from the URL text: `http::Request` would parse the path
-    /// into an `http::Uri` that reqwest then prints and parses again as a `url::Url`.
-    async fn send_prepared(
+impl ReqwestTransport {
+    /// Sends a request as the SDK built it (what a client does with its default transport).
+    /// The `reqwest::Request` is built from the URL text: `http::Request` would parse the
+    /// path into an `http::Uri` that reqwest then prints and parses again as a `url::Url`.
+    pub(crate) async fn send_prepared(
         &self,
         request: PreparedRequest,
         max_body: usize,
@@ -230,9 +243,7 @@ impl Transport for ReqwestTransport {
         }
         self.execute(req, max_body).await
     }
-}
 
-impl ReqwestTransport {
     /// Sends `req` and reads the answer, at most `max_body` bytes of body.
     async fn execute(
         &self,

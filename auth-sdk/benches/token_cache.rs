@@ -154,13 +154,18 @@ fn reads_during_fetch(rt: &tokio::runtime::Runtime) {
 
 fn token_cache(c: &mut Criterion) {
     let server = common::start_server();
-    cold_concurrency(&server);
+    let profiling = std::env::var("PROFILE").is_ok();
+    if !profiling {
+        cold_concurrency(&server);
+    }
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    reads_during_fetch(&rt);
+    if !profiling {
+        reads_during_fetch(&rt);
+    }
     let cache = warm_cache(&rt);
 
     // The full call path with a cached token against the same call without auth, over an
@@ -198,6 +203,32 @@ fn token_cache(c: &mut Criterion) {
         .unwrap();
     rt.block_on(client_no_timeouts.send(ping_token::Request::new()))
         .unwrap();
+
+    // `PROFILE=token|none` runs `PROFILE_N` (default 20 000) sends with a cached token or
+    // without auth, on the client with timeouts off, and exits: for `valgrind --tool=callgrind`
+    // (the auth path's instructions are the difference between the two).
+    if let Ok(which) = std::env::var("PROFILE") {
+        let n: usize = std::env::var("PROFILE_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20_000);
+        rt.block_on(async {
+            for _ in 0..n {
+                if which == "token" {
+                    client_no_timeouts
+                        .send(ping_token::Request::new())
+                        .await
+                        .unwrap();
+                } else {
+                    client_no_timeouts
+                        .send(ping_none::Request::new())
+                        .await
+                        .unwrap();
+                }
+            }
+        });
+        return;
+    }
 
     // The hand-written equivalent of the auth step: put a bearer token held in a String on a
     // built request.
