@@ -57,10 +57,7 @@ fn profile(spec: &str) {
     let cases = cases();
     let parts: Vec<&str> = spec.split('/').collect();
     let case = cases.iter().find(|c| c.name == parts[0]).expect("case");
-    let n: usize = std::env::var("PROFILE_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000);
+    let n = common::profile_n(200_000);
     for _ in 0..n {
         match (parts[1], parts[2]) {
             ("sdk", "build") => drop(black_box((case.sdk_build)())),

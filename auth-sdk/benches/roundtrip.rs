@@ -314,10 +314,7 @@ fn profile(spec: &str) {
         "hand" => &p.hand,
         _ => &p.hand_timeout,
     };
-    let n: usize = std::env::var("PROFILE_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let n = common::profile_n(20_000);
     rt.block_on(async {
         for _ in 0..n {
             call().await;

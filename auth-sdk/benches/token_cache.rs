@@ -208,10 +208,7 @@ fn token_cache(c: &mut Criterion) {
     // without auth, on the client with timeouts off, and exits: for `valgrind --tool=callgrind`
     // (the auth path's instructions are the difference between the two).
     if let Ok(which) = std::env::var("PROFILE") {
-        let n: usize = std::env::var("PROFILE_N")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20_000);
+        let n = common::profile_n(20_000);
         rt.block_on(async {
             for _ in 0..n {
                 if which == "token" {

@@ -986,6 +986,14 @@ where
     })
 }
 
+/// The number of iterations a `PROFILE=..` run makes: `PROFILE_N`, else `default`.
+pub fn profile_n(default: usize) -> usize {
+    std::env::var("PROFILE_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Whether the binary runs as a benchmark (`cargo bench`), not as a smoke test
 /// (`cargo test --benches`): the paired rounds only run in the former.
 pub fn benchmarking() -> bool {
