@@ -20,7 +20,7 @@ use crate::error::{
     TransportErrorKind,
 };
 use crate::provider::{Placement, Provider, SchemeId, SchemeKind, place};
-use crate::retry::{Decision, decide, rate_limited};
+use crate::retry::{Decision, Facts, decide, rate_limited};
 use crate::transport::Sender;
 
 pub use crate::builder::ClientBuilder;
@@ -248,8 +248,21 @@ fn judge<B>(
         tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
         return (None, Answer::Replay);
     }
+    let (err, next) = retry_decision(err, provider, idempotent, retry);
+    let next = next.map_or(Answer::Done, |(delay, brief)| Answer::Retry(delay, brief));
+    (Some(err), next)
+}
+
+/// Whether a failure is retried: the error to keep (a throttled one becomes
+/// [`Error::RateLimited`]) and, when it is retried, the backoff and the failure's summary.
+fn retry_decision<B>(
+    err: Error<B>,
+    provider: &'static str,
+    idempotent: bool,
+    retry: &RetryCtx<'_>,
+) -> (Error<B>, Option<(std::time::Duration, Brief)>) {
     let decision = decide(
-        &err,
+        Facts::of(&err),
         idempotent,
         retry.attempt,
         retry.policy,
@@ -257,11 +270,11 @@ fn judge<B>(
         fastrand::f64(),
     );
     match decision {
-        Decision::Fail => (Some(err), Answer::Done),
-        Decision::Throttled(wait) => (Some(rate_limited(provider, &err, wait)), Answer::Done),
+        Decision::Fail => (err, None),
+        Decision::Throttled(wait) => (rate_limited(provider, &err, wait), None),
         Decision::Retry(delay) => {
             let brief = Brief::of(&err);
-            (Some(err), Answer::Retry(delay, brief))
+            (err, Some((delay, brief)))
         }
     }
 }
@@ -577,14 +590,14 @@ async fn run<'a>(
             }
         };
         tracing::trace!(attempt, "sending attempt");
+        let retry = RetryCtx {
+            attempt,
+            policy: &policy,
+            clock: &*shared.clock,
+        };
         let failed = match shared.attempt(req, total).await {
             Ok(resp) => {
                 let (parts, body) = resp.into_parts();
-                let retry = RetryCtx {
-                    attempt,
-                    policy: &policy,
-                    clock: &*shared.clock,
-                };
                 let can_replay = !replayed && used.is_some();
                 match ops.answer(parts.status, &parts.headers, &body, can_replay, &retry) {
                     Answer::Done => return Ok(()),
@@ -601,7 +614,7 @@ async fn run<'a>(
             }
             Err(err) => Failed::Own(err),
         };
-        match shared.retry_after(failed, &*ops, attempt, &policy, deadline) {
+        match shared.retry_after(failed, &*ops, &retry, deadline) {
             Ok(delay) => tokio::time::sleep(delay).await,
             Err(end) => return end,
         }
@@ -643,26 +656,17 @@ impl Shared {
         &self,
         failed: Failed,
         ops: &dyn CallOps<'_>,
-        attempt: u32,
-        policy: &RetryPolicy,
+        retry: &RetryCtx<'_>,
         deadline: Option<tokio::time::Instant>,
     ) -> Result<std::time::Duration, Result<(), Error<std::convert::Infallible>>> {
         let (delay, brief, own) = match failed {
             Failed::Kept(delay, brief) => (delay, brief, None),
-            Failed::Own(err) => match decide(
-                &err,
-                ops.idempotent(),
-                attempt,
-                policy,
-                self.clock.system_now(),
-                fastrand::f64(),
-            ) {
-                Decision::Fail => return Err(Err(err)),
-                Decision::Throttled(wait) => {
-                    return Err(Err(rate_limited(ops.provider(), &err, wait)));
+            Failed::Own(err) => {
+                match retry_decision(err, ops.provider(), ops.idempotent(), retry) {
+                    (err, None) => return Err(Err(err)),
+                    (err, Some((delay, brief))) => (delay, brief, Some(err)),
                 }
-                Decision::Retry(delay) => (delay, Brief::of(&err), Some(err)),
-            },
+            }
         };
         // Giving up returns the failure of this attempt: the loop's own, or the one `ops` kept.
         let give_up = |own: Option<Error<std::convert::Infallible>>| Err(own.map_or(Ok(()), Err));
@@ -678,7 +682,7 @@ impl Shared {
             tracing::debug!(error = %brief, "no retry: the client's retry budget is exhausted");
             return give_up(own);
         }
-        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
+        tracing::debug!(attempt = retry.attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
         Ok(delay)
     }
 }

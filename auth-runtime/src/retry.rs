@@ -88,7 +88,29 @@ pub(crate) enum Decision {
     Retry(Duration),
 }
 
-/// Decides whether attempt number `attempt` (1-based), which failed with `err`, is retried.
+/// What [`decide`] needs of an error, without its body type (so `decide` is compiled once).
+pub(crate) struct Facts<'e> {
+    /// A provider's answer: its status and headers.
+    answer: Option<(StatusCode, &'e http::HeaderMap)>,
+    transient: bool,
+    reached_server: bool,
+}
+
+impl<'e> Facts<'e> {
+    pub(crate) fn of<B>(err: &'e Error<B>) -> Self {
+        Facts {
+            answer: match err {
+                Error::Provider(pe) => Some((pe.status, &pe.headers)),
+                _ => None,
+            },
+            transient: err.is_transient(),
+            reached_server: reached_server(err),
+        }
+    }
+}
+
+/// Decides whether attempt number `attempt` (1-based), which failed with the error `facts`
+/// describes, is retried.
 ///
 /// A provider answer carrying `x-should-retry: false` is [`Decision::Fail`], whatever its
 /// status (the server says a retry cannot help, e.g. an exhausted quota). Otherwise a 429
@@ -97,36 +119,7 @@ pub(crate) enum Decision {
 /// with `x-should-retry: true` counts as transient whatever its status), on idempotent calls
 /// or when the request never reached the server, within `max_attempts`. `unit` is the
 /// jitter's random number in `[0, 1)`.
-pub(crate) fn decide<B>(
-    err: &Error<B>,
-    idempotent: bool,
-    attempt: u32,
-    policy: &RetryPolicy,
-    now: SystemTime,
-    unit: f64,
-) -> Decision {
-    let answer = match err {
-        Error::Provider(pe) => Some((pe.status, &pe.headers)),
-        _ => None,
-    };
-    let facts = Facts {
-        answer,
-        transient: err.is_transient(),
-        reached_server: reached_server(err),
-    };
-    decide_on(facts, idempotent, attempt, policy, now, unit)
-}
-
-/// What [`decide`] needs of an error, without its body type.
-struct Facts<'e> {
-    /// A provider's answer: its status and headers.
-    answer: Option<(StatusCode, &'e http::HeaderMap)>,
-    transient: bool,
-    reached_server: bool,
-}
-
-/// [`decide`] on the facts of an error: compiled once, whatever the error's body type.
-fn decide_on(
+pub(crate) fn decide(
     facts: Facts<'_>,
     idempotent: bool,
     attempt: u32,
@@ -311,7 +304,7 @@ mod tests {
             for sent in [true, false] {
                 let e = transport(TransportErrorKind::Tls, sent);
                 assert_eq!(
-                    decide(&e, idempotent, 1, &policy(), now(), 0.5),
+                    decide(Facts::of(&e), idempotent, 1, &policy(), now(), 0.5),
                     Decision::Fail
                 );
             }
@@ -323,42 +316,45 @@ mod tests {
         let p = policy();
         let refused = transport(TransportErrorKind::Connect, false);
         assert!(matches!(
-            decide(&refused, false, 1, &p, now(), 0.5),
+            decide(Facts::of(&refused), false, 1, &p, now(), 0.5),
             Decision::Retry(_)
         ));
         let reset = transport(TransportErrorKind::Io, true);
         assert!(matches!(
-            decide(&reset, true, 1, &p, now(), 0.5),
+            decide(Facts::of(&reset), true, 1, &p, now(), 0.5),
             Decision::Retry(_)
         ));
-        assert_eq!(decide(&reset, false, 1, &p, now(), 0.5), Decision::Fail);
+        assert_eq!(
+            decide(Facts::of(&reset), false, 1, &p, now(), 0.5),
+            Decision::Fail
+        );
         for s in [500, 502, 503, 504, 408, 429] {
             assert!(
                 matches!(
-                    decide(&provider(s, &[]), true, 1, &p, now(), 0.5),
+                    decide(Facts::of(&provider(s, &[])), true, 1, &p, now(), 0.5),
                     Decision::Retry(_)
                 ),
                 "{s}"
             );
             assert_eq!(
-                decide(&provider(s, &[]), false, 1, &p, now(), 0.5),
+                decide(Facts::of(&provider(s, &[])), false, 1, &p, now(), 0.5),
                 Decision::Fail
             );
         }
         for s in [400, 401, 403, 404, 409, 422] {
             assert_eq!(
-                decide(&provider(s, &[]), true, 1, &p, now(), 0.5),
+                decide(Facts::of(&provider(s, &[])), true, 1, &p, now(), 0.5),
                 Decision::Fail,
                 "{s}"
             );
         }
         assert_eq!(
-            decide(&provider(503, &[]), true, 3, &p, now(), 0.5),
+            decide(Facts::of(&provider(503, &[])), true, 3, &p, now(), 0.5),
             Decision::Fail
         );
         let off = RetryPolicy::disabled();
         assert_eq!(
-            decide(&provider(503, &[]), true, 1, &off, now(), 0.5),
+            decide(Facts::of(&provider(503, &[])), true, 1, &off, now(), 0.5),
             Decision::Fail
         );
     }
@@ -368,13 +364,13 @@ mod tests {
         let p = policy();
         let soon = provider(429, &[("retry-after", "2")]);
         assert_eq!(
-            decide(&soon, true, 1, &p, now(), 0.5),
+            decide(Facts::of(&soon), true, 1, &p, now(), 0.5),
             Decision::Retry(Duration::from_secs(2))
         );
         let later = provider(429, &[("retry-after", "120")]);
         for (idempotent, attempt) in [(true, 1), (false, 1), (true, 3)] {
             assert_eq!(
-                decide(&later, idempotent, attempt, &p, now(), 0.5),
+                decide(Facts::of(&later), idempotent, attempt, &p, now(), 0.5),
                 Decision::Throttled(Duration::from_secs(120))
             );
         }
@@ -395,20 +391,23 @@ mod tests {
         pe.headers = h;
         let coolset: Error<()> = Error::Provider(pe);
         assert_eq!(
-            decide(&coolset, false, 1, &p, now(), 0.5),
+            decide(Facts::of(&coolset), false, 1, &p, now(), 0.5),
             Decision::Throttled(Duration::from_secs(3600))
         );
         // A 503 asking for a long wait on a call that may not be retried stays a provider error.
         let busy = provider(503, &[("retry-after", "120")]);
-        assert_eq!(decide(&busy, false, 1, &p, now(), 0.5), Decision::Fail);
         assert_eq!(
-            decide(&busy, true, 1, &p, now(), 0.5),
+            decide(Facts::of(&busy), false, 1, &p, now(), 0.5),
+            Decision::Fail
+        );
+        assert_eq!(
+            decide(Facts::of(&busy), true, 1, &p, now(), 0.5),
             Decision::Throttled(Duration::from_secs(120))
         );
         // Garbage falls back to the backoff.
         let junk = provider(503, &[("retry-after", "soon")]);
         assert_eq!(
-            decide(&junk, true, 1, &p, now(), 1.0),
+            decide(Facts::of(&junk), true, 1, &p, now(), 1.0),
             Decision::Retry(Duration::from_millis(100))
         );
     }
@@ -420,39 +419,56 @@ mod tests {
         for v in ["false", "FALSE", " False "] {
             let e = provider(503, &[("x-should-retry", v)]);
             assert!(!e.is_transient(), "{v}");
-            assert_eq!(decide(&e, true, 1, &p, now(), 0.5), Decision::Fail, "{v}");
+            assert_eq!(
+                decide(Facts::of(&e), true, 1, &p, now(), 0.5),
+                Decision::Fail,
+                "{v}"
+            );
         }
         let quota = provider(429, &[("x-should-retry", "false"), ("retry-after", "120")]);
-        assert_eq!(decide(&quota, true, 1, &p, now(), 0.5), Decision::Fail);
+        assert_eq!(
+            decide(Facts::of(&quota), true, 1, &p, now(), 0.5),
+            Decision::Fail
+        );
         // `true`: a status that is not normally transient is retried on idempotent calls only.
         let conflict = provider(409, &[("x-should-retry", "true")]);
         assert!(conflict.is_transient());
         assert!(matches!(
-            decide(&conflict, true, 1, &p, now(), 0.5),
+            decide(Facts::of(&conflict), true, 1, &p, now(), 0.5),
             Decision::Retry(_)
         ));
-        assert_eq!(decide(&conflict, false, 1, &p, now(), 0.5), Decision::Fail);
-        assert_eq!(decide(&conflict, true, 3, &p, now(), 0.5), Decision::Fail);
+        assert_eq!(
+            decide(Facts::of(&conflict), false, 1, &p, now(), 0.5),
+            Decision::Fail
+        );
+        assert_eq!(
+            decide(Facts::of(&conflict), true, 3, &p, now(), 0.5),
+            Decision::Fail
+        );
         // `true` with a Retry-After within the cap waits that long.
         let later = provider(409, &[("x-should-retry", "true"), ("retry-after", "2")]);
         assert_eq!(
-            decide(&later, true, 1, &p, now(), 0.5),
+            decide(Facts::of(&later), true, 1, &p, now(), 0.5),
             Decision::Retry(Duration::from_secs(2))
         );
         // Anything else is ignored: the status decides.
         for v in ["yes", "0", "", "true, false"] {
             let e = provider(409, &[("x-should-retry", v)]);
-            assert_eq!(decide(&e, true, 1, &p, now(), 0.5), Decision::Fail, "{v}");
+            assert_eq!(
+                decide(Facts::of(&e), true, 1, &p, now(), 0.5),
+                Decision::Fail,
+                "{v}"
+            );
             let e = provider(503, &[("x-should-retry", v)]);
             assert!(matches!(
-                decide(&e, true, 1, &p, now(), 0.5),
+                decide(Facts::of(&e), true, 1, &p, now(), 0.5),
                 Decision::Retry(_)
             ));
         }
         // The hint only exists on provider answers.
         assert_eq!(
             decide(
-                &transport(TransportErrorKind::Tls, false),
+                Facts::of(&transport(TransportErrorKind::Tls, false)),
                 true,
                 1,
                 &p,
