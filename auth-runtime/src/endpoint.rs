@@ -63,9 +63,6 @@ pub struct BaseUrl {
     text: String,
     loopback: bool,
     https: bool,
-    /// The scheme and authority, parsed once: each request parses only its path and query.
-    scheme: http::uri::Scheme,
-    authority: http::uri::Authority,
     /// The length of the origin (`https://host:port`) at the start of `text`; the path
     /// prefix (`/v1`, or empty) follows it.
     origin_len: usize,
@@ -98,16 +95,14 @@ impl BaseUrl {
         let text = url.as_str().trim_end_matches('/').to_owned();
         let uri = http::Uri::try_from(text.as_str())
             .map_err(|_| bad("not a URL an HTTP request can be sent to"))?;
-        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+        if uri.scheme().is_none() || uri.authority().is_none() {
             return Err(bad("a base URL needs a scheme and a host"));
-        };
+        }
         let prefix = uri.path().trim_end_matches('/');
         let Some(origin) = text.strip_suffix(prefix) else {
             return Err(bad("not a URL an HTTP request can be sent to"));
         };
         Ok(BaseUrl {
-            scheme: scheme.clone(),
-            authority: authority.clone(),
             origin_len: origin.len(),
             text,
             loopback,
@@ -141,8 +136,6 @@ impl fmt::Display for BaseUrl {
 #[derive(Debug)]
 pub struct RequestBuilder {
     method: Method,
-    scheme: http::uri::Scheme,
-    authority: http::uri::Authority,
     /// The absolute URL: the base URL, then the path (the query is added by `finish`).
     url: String,
     /// Where the path starts in `url`.
@@ -161,8 +154,6 @@ impl RequestBuilder {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         RequestBuilder {
             method,
-            scheme: base.scheme.clone(),
-            authority: base.authority.clone(),
             url,
             path_start: base.origin_len,
             query: String::new(),
@@ -238,8 +229,6 @@ impl RequestBuilder {
         }
         PreparedRequest {
             method: self.method,
-            scheme: self.scheme,
-            authority: self.authority,
             url: self.url,
             path_start: self.path_start,
             headers: self.headers,
@@ -260,8 +249,6 @@ impl RequestBuilder {
 /// [`Transport`]: crate::Transport
 pub struct PreparedRequest {
     method: Method,
-    scheme: http::uri::Scheme,
-    authority: http::uri::Authority,
     url: String,
     path_start: usize,
     headers: HeaderMap,
@@ -307,16 +294,11 @@ impl PreparedRequest {
 
     /// The `http::Request` for this request.
     pub fn into_http(self) -> Result<http::Request<Bytes>, InvalidInput> {
-        let invalid = || InvalidInput::new("url", "the request URL is not valid");
-        let path_and_query = self.url.get(self.path_start..).ok_or_else(invalid)?;
-        let mut parts = http::uri::Parts::default();
-        parts.scheme = Some(self.scheme);
-        parts.authority = Some(self.authority);
-        parts.path_and_query =
-            Some(http::uri::PathAndQuery::try_from(path_and_query).map_err(|_| invalid())?);
+        let uri = http::Uri::from_maybe_shared(Bytes::from(self.url))
+            .map_err(|_| InvalidInput::new("url", "the request URL is not valid"))?;
         let mut req = http::Request::new(self.body);
         *req.method_mut() = self.method;
-        *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| invalid())?;
+        *req.uri_mut() = uri;
         *req.headers_mut() = self.headers;
         Ok(req)
     }
