@@ -521,7 +521,7 @@ async fn drive_inner<'a>(
         .config
         .timeouts
         .total
-        .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
+        .and_then(|t| Some((std::time::Instant::now().checked_add(t)?, t)));
     let call = async move {
         let ended = run(shared, &mut *ops, total).await;
         match (&ended, ops.failure()) {
@@ -550,7 +550,7 @@ async fn drive_inner<'a>(
 async fn run<'a>(
     shared: &'a Shared,
     ops: &mut (dyn CallOps<'a> + Send + 'a),
-    total: Option<(tokio::time::Instant, std::time::Duration)>,
+    total: Option<(std::time::Instant, std::time::Duration)>,
 ) -> Result<(), Error<std::convert::Infallible>> {
     let policy: RetryPolicy = shared.config.retry;
     // Retries that could not finish before the total timeout are not started.
@@ -560,7 +560,7 @@ async fn run<'a>(
             .config
             .timeouts
             .total
-            .and_then(|t| tokio::time::Instant::now().checked_add(t)),
+            .and_then(|t| std::time::Instant::now().checked_add(t)),
     };
     shared.budget.deposit();
     let mut attempt: u32 = 0;
@@ -578,7 +578,7 @@ async fn run<'a>(
                 issuer,
             } => {
                 let token = match total {
-                    Some((at, limit)) => tokio::time::timeout_at(at, fetch)
+                    Some((at, limit)) => tokio::time::timeout_at(at.into(), fetch)
                         .await
                         .map_err(|_| Timeout::new(TimeoutKind::Total, limit, true))??,
                     None => fetch.await?,
@@ -657,7 +657,7 @@ impl Shared {
         failed: Failed,
         ops: &dyn CallOps<'_>,
         retry: &RetryCtx<'_>,
-        deadline: Option<tokio::time::Instant>,
+        deadline: Option<std::time::Instant>,
     ) -> Result<std::time::Duration, Result<(), Error<std::convert::Infallible>>> {
         let (delay, brief, own) = match failed {
             Failed::Kept(delay, brief) => (delay, brief, None),
@@ -671,7 +671,7 @@ impl Shared {
         // Giving up returns the failure of this attempt: the loop's own, or the one `ops` kept.
         let give_up = |own: Option<Error<std::convert::Infallible>>| Err(own.map_or(Ok(()), Err));
         if let Some(d) = deadline
-            && tokio::time::Instant::now()
+            && std::time::Instant::now()
                 .checked_add(delay)
                 .is_none_or(|at| at >= d)
         {
@@ -689,41 +689,49 @@ impl Shared {
 
 impl Shared {
     /// One attempt: the transport's send under the attempt's timeout and the total deadline.
-    async fn attempt(
+    /// The request is handed to the transport before the returned future is first polled, so
+    /// the future holds only what is in flight.
+    fn attempt(
         &self,
         req: PreparedRequest,
-        total: Option<(tokio::time::Instant, std::time::Duration)>,
-    ) -> Result<http::Response<Bytes>, Error<std::convert::Infallible>> {
+        total: Option<(std::time::Instant, std::time::Duration)>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, Error<std::convert::Infallible>>> + Send + '_
+    {
         let send = self.transport.send(req, self.config.max_body_bytes);
-        // One timer for both bounds, at the earlier deadline; on a tie the attempt's, as when
-        // two timers raced (the inner one was polled first). A total timeout then ends the
-        // call: the retry loop starts no retry past the total deadline.
+        // One deadline for both bounds, the earlier; on a tie the attempt's, as when two
+        // timers raced (the inner one was polled first). A total timeout then ends the call:
+        // the retry loop starts no retry past the total deadline. Kept by the process's
+        // deadline table (`deadline`), not by a timer per attempt.
         let own = self
             .config
             .timeouts
             .attempt
-            .and_then(|l| Some((tokio::time::Instant::now().checked_add(l)?, l)));
+            .and_then(|l| Some((std::time::Instant::now().checked_add(l)?, l)));
         let bound = match (own, total) {
             (Some((a, _)), Some((t, lt))) if t < a => Some((t, TimeoutKind::Total, lt)),
             (Some((a, la)), _) => Some((a, TimeoutKind::Attempt, la)),
             (None, Some((t, lt))) => Some((t, TimeoutKind::Total, lt)),
             (None, None) => None,
         };
-        let res = match bound {
-            Some((at, kind, limit)) => match tokio::time::timeout_at(at, send).await {
-                Ok(r) => r,
-                Err(_) => return Err(Error::Timeout(Timeout::new(kind, limit, true))),
-            },
-            None => send.await,
-        };
-        res.map_err(|e| match e.kind {
-            TransportErrorKind::ConnectTimeout => Error::Timeout(Timeout::new(
-                TimeoutKind::Connect,
-                self.config.timeouts.connect.unwrap_or_default(),
-                false,
-            )),
-            _ => Error::Transport(e),
-        })
+        let connect = self.config.timeouts.connect;
+        async move {
+            let send = std::pin::pin!(send);
+            let res = match bound {
+                Some((at, kind, limit)) => match crate::deadline::within(send, at, limit).await {
+                    Ok(r) => r,
+                    Err(_) => return Err(Error::Timeout(Timeout::new(kind, limit, true))),
+                },
+                None => send.await,
+            };
+            res.map_err(|e| match e.kind {
+                TransportErrorKind::ConnectTimeout => Error::Timeout(Timeout::new(
+                    TimeoutKind::Connect,
+                    connect.unwrap_or_default(),
+                    false,
+                )),
+                _ => Error::Transport(e),
+            })
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! honoured, as users behind a corporate proxy expect.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -33,19 +34,37 @@ pub(crate) enum Sender {
 }
 
 impl Sender {
-    pub(crate) async fn send(
+    /// Starts sending `request`: the conversion to the transport's form happens here, so the
+    /// returned future holds only the request in flight and the answer being read (it is
+    /// moved into the call's state at each await, and its size is copied each time).
+    pub(crate) fn send(
         &self,
         request: PreparedRequest,
         max_body: usize,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        match self {
-            Sender::Reqwest(t) => t.send_prepared(request, max_body).await,
-            Sender::Custom(t) => {
-                let request = request.into_http().map_err(|_| not_converted())?;
-                t.send(request, max_body).await
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + '_ {
+        let started = match self {
+            Sender::Reqwest(t) => t.start(request).map(Started::Reqwest),
+            Sender::Custom(t) => request
+                .into_http()
+                .map_err(|_| not_converted())
+                .map(|request| Started::Custom(t.send(request, max_body))),
+        };
+        async move {
+            match started? {
+                Started::Reqwest(pending) => {
+                    let resp = pending.await.map_err(|e| classify(&e))?;
+                    read_answer(resp, max_body).await
+                }
+                Started::Custom(sending) => sending.await,
             }
         }
     }
+}
+
+/// A request handed to its transport: reqwest's future, or the user transport's.
+enum Started<R, C> {
+    Reqwest(R),
+    Custom(C),
 }
 
 /// A request that could not be turned into the transport's form (it was not sent).
@@ -221,19 +240,23 @@ impl Transport for ReqwestTransport {
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError> {
         let req = reqwest::Request::try_from(request).map_err(|_| not_converted())?;
-        self.execute(req, max_body).await
+        let resp = self.client.execute(req).await.map_err(|e| classify(&e))?;
+        read_answer(resp, max_body).await
     }
 }
 
 impl ReqwestTransport {
-    /// Sends a request as the SDK built it (what a client does with its default transport).
-    /// The `reqwest::Request` is built from the URL text: `http::Request` would parse the
-    /// path into an `http::Uri` that reqwest then prints and parses again as a `url::Url`.
-    pub(crate) async fn send_prepared(
+    /// Hands a request as the SDK built it to reqwest (what a client does with its default
+    /// transport). The `reqwest::Request` is built from the URL text: `http::Request` would
+    /// parse the path into an `http::Uri` that reqwest then prints and parses again as a
+    /// `url::Url`.
+    fn start(
         &self,
         request: PreparedRequest,
-        max_body: usize,
-    ) -> Result<http::Response<Bytes>, TransportError> {
+    ) -> Result<
+        impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<>,
+        TransportError,
+    > {
         let (method, url, headers, body) = request.into_parts();
         let url = url::Url::parse(&url).map_err(|_| not_converted())?;
         let mut req = reqwest::Request::new(method, url);
@@ -241,61 +264,70 @@ impl ReqwestTransport {
         if !body.is_empty() {
             *req.body_mut() = Some(body.into());
         }
-        self.execute(req, max_body).await
+        Ok(self.client.execute(req))
     }
 
-    /// Sends `req` and reads the answer, at most `max_body` bytes of body.
-    async fn execute(
+    /// Sends a request as the SDK built it; see [`Sender::send`].
+    #[cfg(test)]
+    pub(crate) async fn send_prepared(
         &self,
-        req: reqwest::Request,
+        request: PreparedRequest,
         max_body: usize,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let mut resp = self.client.execute(req).await.map_err(|e| classify(&e))?;
-        let declared = resp
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > max_body as u64) {
+        let resp = self.start(request)?.await.map_err(|e| classify(&e))?;
+        read_answer(resp, max_body).await
+    }
+}
+
+/// Reads an answer, at most `max_body` bytes of body.
+async fn read_answer(
+    mut resp: reqwest::Response,
+    max_body: usize,
+) -> Result<http::Response<Bytes>, TransportError> {
+    let declared = resp
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_body as u64) {
+        return Err(TransportError::new(
+            TransportErrorKind::BodyTooLarge,
+            true,
+            format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
+        ));
+    }
+    // A body that arrives in one chunk (small answers) is kept as is, not copied.
+    let mut single: Option<Bytes> = None;
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+        let have = single.as_ref().map_or(buf.len(), Bytes::len);
+        if have + chunk.len() > max_body {
             return Err(TransportError::new(
                 TransportErrorKind::BodyTooLarge,
                 true,
-                format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
+                format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
             ));
         }
-        // A body that arrives in one chunk (small answers) is kept as is, not copied.
-        let mut single: Option<Bytes> = None;
-        let mut buf = BytesMut::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
-            let have = single.as_ref().map_or(buf.len(), Bytes::len);
-            if have + chunk.len() > max_body {
-                return Err(TransportError::new(
-                    TransportErrorKind::BodyTooLarge,
-                    true,
-                    format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
-                ));
-            }
-            if single.is_none() && buf.is_empty() {
-                single = Some(chunk);
-                continue;
-            }
-            if let Some(first) = single.take() {
-                let want = declared.map_or(1024, |n| n as usize);
-                buf.reserve(want.max(first.len() + chunk.len()));
-                buf.extend_from_slice(&first);
-            }
-            buf.extend_from_slice(&chunk);
+        if single.is_none() && buf.is_empty() {
+            single = Some(chunk);
+            continue;
         }
-        let body = match single {
-            Some(b) => b,
-            None => buf.freeze(),
-        };
-        let mut out = http::Response::new(body);
-        *out.status_mut() = resp.status();
-        *out.headers_mut() = std::mem::take(resp.headers_mut());
-        *out.version_mut() = resp.version();
-        Ok(out)
+        if let Some(first) = single.take() {
+            let want = declared.map_or(1024, |n| n as usize);
+            buf.reserve(want.max(first.len() + chunk.len()));
+            buf.extend_from_slice(&first);
+        }
+        buf.extend_from_slice(&chunk);
     }
+    let body = match single {
+        Some(b) => b,
+        None => buf.freeze(),
+    };
+    let mut out = http::Response::new(body);
+    *out.status_mut() = resp.status();
+    *out.headers_mut() = std::mem::take(resp.headers_mut());
+    *out.version_mut() = resp.version();
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -420,7 +420,54 @@ fn timer_experiment() {
     );
 }
 
+/// `BENCH_EXPERIMENT=blocks`: the latency comparison with the sides alternating in blocks of
+/// `BENCH_BLOCK` calls (default 100) instead of call by call, so that each side runs with its
+/// own code and data warm in the caches; 30 blocks per side, medians of all calls.
+fn block_experiment() {
+    let (_server, rt, pairs) = setup();
+    let block: usize = std::env::var("BENCH_BLOCK")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(100);
+    for p in &pairs {
+        let sides: [&dyn Fn() -> BoxFut; 3] = [&*p.sdk, &*p.hand, &*p.hand_timeout];
+        let mut times = vec![Vec::new(); 3];
+        rt.block_on(async {
+            for round in 0..31 {
+                for (k, side) in sides.iter().enumerate() {
+                    for _ in 0..block {
+                        let t = Instant::now();
+                        side().await;
+                        // The first round warms up.
+                        if round > 0 {
+                            times[k].push(t.elapsed().as_nanos() as f64);
+                        }
+                    }
+                }
+            }
+        });
+        let m = |v: &mut Vec<f64>| {
+            v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+            v[v.len() / 2]
+        };
+        let (a, b, c) = (m(&mut times[0]), m(&mut times[1]), m(&mut times[2]));
+        println!(
+            "BLOCKS {:<34} block {block}: sdk median {} | hand {} | hand+timeout {} | ratio sdk/hand {:.3}, sdk/hand+timeout {:.3}",
+            p.name,
+            common::fmt_ns(a),
+            common::fmt_ns(b),
+            common::fmt_ns(c),
+            a / b,
+            a / c
+        );
+    }
+}
+
 fn main() {
+    if std::env::var("BENCH_EXPERIMENT").as_deref() == Ok("blocks") {
+        block_experiment();
+        return;
+    }
     if std::env::var("BENCH_EXPERIMENT").as_deref() == Ok("timers") {
         timer_experiment();
         return;
