@@ -689,15 +689,13 @@ impl Shared {
 
 impl Shared {
     /// One attempt: the transport's send under the attempt's timeout and the total deadline.
-    /// The request is handed to the transport before the returned future is first polled, so
-    /// the future holds only what is in flight.
+    /// The deadline is computed when the attempt is created, as the request is handed over.
     fn attempt(
         &self,
         req: PreparedRequest,
         total: Option<(std::time::Instant, std::time::Duration)>,
     ) -> impl Future<Output = Result<http::Response<Bytes>, Error<std::convert::Infallible>>> + Send + '_
     {
-        let send = self.transport.send(req, self.config.max_body_bytes);
         // One deadline for both bounds, the earlier; on a tie the attempt's, as when two
         // timers raced (the inner one was polled first). A total timeout then ends the call:
         // the retry loop starts no retry past the total deadline. Kept by the process's
@@ -715,7 +713,9 @@ impl Shared {
         };
         let connect = self.config.timeouts.connect;
         async move {
-            let send = std::pin::pin!(send);
+            // Created here, not captured: a captured future would take room in this state
+            // twice (as captured and as pinned).
+            let send = std::pin::pin!(self.transport.send(req, self.config.max_body_bytes));
             let res = match bound {
                 Some((at, kind, limit)) => match crate::deadline::within(send, at, limit).await {
                     Ok(r) => r,
