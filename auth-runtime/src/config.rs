@@ -6,6 +6,12 @@ use crate::budget::RetryBudget;
 use crate::error::BuildError;
 
 /// Time bounds of a call. `None` disables a bound; the defaults are all finite.
+///
+/// The attempt and total bounds of a request in flight are watched by one thread per
+/// process, `auth-sdk-deadlines` (started at the first call, asleep while no call waits),
+/// rather than by a timer per attempt; they use the real monotonic clock, so tokio's paused
+/// test time does not advance them. A bound fires no earlier than its deadline, and later by
+/// the operating system's timed-wait latency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Establishing a connection (default 10 s).
