@@ -3,7 +3,8 @@
 //! `Serialize` unless a field holds a `Secret`, through the runtime's serde.
 //!
 //! Named fields are read through one generic function (`#[serde(deserialize_with)]`), so a
-//! field type that does not deserialize is one error on that type rather than serde's three.
+//! field type that does not deserialize is one error on that type rather than serde's three;
+//! fields of types that surely deserialize (`util::known_json`) are read directly.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,7 +12,7 @@ use syn::{Fields, Item, LitStr};
 
 use crate::args::{ArgValue, Args, expr_path};
 use crate::diag::{Diag, suggestion};
-use crate::util::{Rt, mentions_secret, option_inner, serde_mentions};
+use crate::util::{Rt, known_json, mentions_secret, option_inner, serde_mentions};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut diag = Diag::new();
@@ -92,16 +93,18 @@ fn route_fields(fields: &mut Fields, rt: &Rt) {
     for f in &mut named.named {
         let span = syn::spanned::Spanned::span(&f.ty);
         let own = |f: &syn::Field, keys: &[&str]| serde_mentions(&f.attrs, keys);
-        if !own(
-            f,
-            &[
-                "with",
-                "deserialize_with",
-                "flatten",
-                "skip",
-                "skip_deserializing",
-            ],
-        ) {
+        if !known_json(&f.ty)
+            && !own(
+                f,
+                &[
+                    "with",
+                    "deserialize_with",
+                    "flatten",
+                    "skip",
+                    "skip_deserializing",
+                ],
+            )
+        {
             let path = LitStr::new(&format!("{}::de_field", rt.string()), span);
             f.attrs
                 .push(syn::parse_quote_spanned!(span=> #[serde(deserialize_with = #path)]));

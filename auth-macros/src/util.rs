@@ -76,6 +76,44 @@ fn generic_inner<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     }
 }
 
+/// Whether a field type is one that surely reads from JSON: a std scalar, `String`, the
+/// runtime's `Secret` or `Timestamp`, or an `Option`, `Vec` or `Box` of one. Such fields are
+/// deserialized directly; the others go through `de_field`, whose bound makes a type that does
+/// not deserialize one error on the field (serde's derive reports three), at the cost of a
+/// wrapper type per field, and of serde_json's element and value readers compiled for each.
+/// Judged by name, as a macro must: a user's own type named `String` or `Timestamp` that does
+/// not deserialize still fails to compile, with serde's errors instead of ours.
+pub fn known_json(ty: &Type) -> bool {
+    const SCALARS: &[&str] = &[
+        "String",
+        "bool",
+        "char",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "f32",
+        "f64",
+        "Secret",
+        "Timestamp",
+    ];
+    if SCALARS.iter().any(|n| is_named(ty, n)) {
+        return true;
+    }
+    ["Option", "Vec", "Box"]
+        .iter()
+        .find_map(|w| generic_inner(ty, w))
+        .is_some_and(known_json)
+}
+
 /// Whether the type's last path segment is `name` (e.g. `Secret`, `auth_sdk::Secret`).
 pub fn is_named(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))
@@ -233,6 +271,40 @@ pub fn valid_header_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn known_json_types_are_scalars_and_their_containers() {
+        let yes = [
+            "String",
+            "std::string::String",
+            "u64",
+            "f64",
+            "bool",
+            "Secret",
+            "auth_sdk::Timestamp",
+            "Option<String>",
+            "Vec<Option<u32>>",
+            "Box<i64>",
+        ];
+        let no = [
+            "Cents",
+            "Vec<Cents>",
+            "Option<super::ApiKey>",
+            "HashMap<String, String>",
+            "&'static str",
+            "Box<str>",
+            "serde_json::Value",
+            "Option<Vec<Cents>>",
+            "Result<String, String>",
+        ];
+        for t in yes {
+            assert!(known_json(&syn::parse_str(t).unwrap()), "{t}");
+        }
+        for t in no {
+            assert!(!known_json(&syn::parse_str(t).unwrap()), "{t}");
+        }
+    }
 
     #[test]
     fn renames() {

@@ -122,7 +122,6 @@ impl ::auth_sdk::__private::Provider for Client {
 /// The error body.
 pub struct ErrorBody {
     /// Message.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub message: String,
 }
 #[derive(
@@ -136,7 +135,6 @@ pub struct ErrorBody {
 /// Another error body.
 pub struct UpdateError {
     /// Errors.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub errors: Vec<String>,
 }
 /// `PATCH /keys/{key}`.
@@ -373,7 +371,6 @@ Sends `PATCH /keys/{key}`. Optional inputs are set on the returned [`Builder`].*
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 handle: String,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;
@@ -482,7 +479,6 @@ Sends `GET /keys/count`.*/
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 count: u64,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;

@@ -125,7 +125,6 @@ impl ::auth_sdk::__private::Provider for Client {
 /// The error body.
 pub struct ErrorBody {
     /// Message.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub message: String,
 }
 /// `GET /session`.
@@ -270,7 +269,6 @@ pub mod session {
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 key: auth_sdk::Secret,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;

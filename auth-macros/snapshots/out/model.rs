@@ -14,12 +14,9 @@ use auth_sdk::Secret;
 #[serde(rename_all = "camelCase")]
 pub struct Detail {
     /// Code.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
-    #[serde(default)]
     pub error_code: Option<String>,
     /// Messages.
     #[serde(default)]
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub messages: Vec<String>,
 }
 #[derive(
@@ -47,9 +44,7 @@ pub enum ErrorBody {
 /// A stored key (read-only: it holds a `Secret`).
 pub struct StoredKey {
     /// The key.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub token: Secret,
     /// Its name.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub name: String,
 }

@@ -248,11 +248,8 @@ impl ::auth_sdk::__private::Provider for Client {
 /// The error body.
 pub struct ErrorBody {
     /// Business code.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub code: i64,
     /// Message.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
-    #[serde(default)]
     pub message: Option<String>,
 }
 /// `POST /login`.
@@ -407,9 +404,7 @@ Sends `POST /login`.*/
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 access_token: Secret,
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 expires_in: u64,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;
@@ -548,9 +543,7 @@ pub mod open_session {
             #[serde(crate = "::auth_sdk::__private::serde")]
             #[serde(rename_all = "camelCase")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 key: Secret,
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 expires_at: Timestamp,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;

@@ -126,7 +126,6 @@ impl ::auth_sdk::__private::Provider for Client {
 /// The error body.
 pub struct ErrorBody {
     /// Message.
-    #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
     pub message: String,
 }
 /// `GET /items`.
@@ -338,11 +337,8 @@ pub mod session {
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 jwt: Secret,
                 #[serde(rename = "sessionId")]
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
-                #[serde(default)]
                 session_id: Option<String>,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;

@@ -109,7 +109,6 @@ pub mod account {
             #[derive(::auth_sdk::__private::serde::Deserialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body {
-                #[serde(deserialize_with = "::auth_sdk::__private::de_field")]
                 id: String,
             }
             let __b: __Body = ::auth_sdk::__private::decode_json(body)?;

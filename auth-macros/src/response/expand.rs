@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::{Ident, ItemStruct, LitStr};
 
 use super::{Field, Kind, Life, Spec};
-use crate::util::{Rt, docs, option_inner, passthrough, pub_at, serde_mentions};
+use crate::util::{Rt, docs, known_json, option_inner, passthrough, pub_at, serde_mentions};
 
 pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) -> TokenStream {
     let rt = Rt::resolve(spec.krate.clone());
@@ -78,7 +78,7 @@ fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
                     "skip_deserializing",
                 ],
             );
-            let with = if own {
+            let with = if own || known_json(t) {
                 quote!()
             } else {
                 let path = LitStr::new(&de_field, syn::spanned::Spanned::span(t));
