@@ -306,7 +306,7 @@ impl<F> Drop for Within<'_, F> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use std::sync::Arc;
@@ -462,10 +462,18 @@ mod tests {
         // Registered (polled once), kept alive while the short one runs.
         let mut far = far;
         assert!(poll_once(&mut far).await.is_none());
+        // Let the thread start (at the first call of the process) and plan its wake at 300 s.
+        tokio::time::sleep(Duration::from_millis(100)).await;
         let start = Instant::now();
         let mut short = std::pin::pin!(Never(Arc::default()));
         let limit = Duration::from_millis(40);
-        let out = within(short.as_mut(), start + limit, limit).await;
+        // Bounded: without the signal, the thread would sleep until the 300 s deadline.
+        let out = tokio::time::timeout(
+            Duration::from_secs(5),
+            within(short.as_mut(), start + limit, limit),
+        )
+        .await
+        .expect("the earlier deadline fired within 5 s");
         assert_eq!(out, Err(Elapsed));
         assert!(start.elapsed() < Duration::from_secs(3));
     }
@@ -486,5 +494,56 @@ mod tests {
         let out = tokio::spawn(fut).await.unwrap();
         assert_eq!(out, Err(Elapsed));
         assert!(Instant::now() >= at);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_registrations_firings_and_drops_stay_consistent() {
+        // 2,000 deadlines of 2-16 ms on 4 worker threads: a third never finish (each must time
+        // out, not early), a third finish after a few yields under a far deadline (each must
+        // be Ok), a third are dropped while pending, before or after their deadline.
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..2_000u64)
+            .map(|i| {
+                tokio::spawn(async move {
+                    let limit = Duration::from_millis(2 + i % 15);
+                    let at = Instant::now() + limit;
+                    match i % 3 {
+                        0 => {
+                            let mut never = std::pin::pin!(Never(Arc::default()));
+                            let out = within(never.as_mut(), at, limit).await;
+                            assert_eq!(out, Err(Elapsed));
+                            assert!(Instant::now() >= at, "fired before its deadline");
+                        }
+                        1 => {
+                            let far = Duration::from_secs(60);
+                            let mut soon = std::pin::pin!(async {
+                                for _ in 0..i % 5 {
+                                    tokio::task::yield_now().await;
+                                }
+                                i
+                            });
+                            let out = within(soon.as_mut(), Instant::now() + far, far).await;
+                            assert_eq!(out, Ok(i));
+                        }
+                        _ => {
+                            let mut never = std::pin::pin!(Never(Arc::default()));
+                            let w = within(never.as_mut(), at, limit);
+                            let cut = Duration::from_millis(i % 7);
+                            let _ = tokio::time::timeout(cut, w).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        // Bounded: a lost wake-up fails the test instead of hanging it.
+        let all = async {
+            for t in tasks {
+                t.await.unwrap();
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), all)
+            .await
+            .expect("every deadline ended within 20 s");
+        assert!(start.elapsed() < Duration::from_secs(20));
     }
 }
