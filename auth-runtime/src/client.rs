@@ -352,7 +352,8 @@ impl<P: Provider> ClientCore<P> {
     }
 
     /// Applies `scheme` to `headers`: at once when the credential or a fresh cached token is
-    /// at hand, else the token fetch to await first.
+    /// at hand, else the token fetch to await first. Only the provider-specific lookups are
+    /// generic here; the placing, the cache and the fetch are compiled once (`Shared`).
     fn authorize(
         &self,
         scheme: Option<SchemeId>,
@@ -362,31 +363,23 @@ impl<P: Provider> ClientCore<P> {
             return Ok(AuthStep::Ready(None));
         };
         let (resolved, scheme) = self.resolve(id)?;
-        let shared = &self.shared;
+        let missing = |credential| {
+            AuthFailure::Missing(MissingCredential {
+                provider: P::NAME,
+                scheme: scheme.name,
+                credential,
+            })
+        };
         match &scheme.kind {
             SchemeKind::Credential {
                 placement,
                 credential,
                 get,
             } => {
-                let secret =
-                    get(&self.credentials).ok_or(AuthFailure::Missing(MissingCredential {
-                        provider: P::NAME,
-                        scheme: scheme.name,
-                        credential,
-                    }))?;
-                // Built once per client (its credentials never change), then cloned.
-                match shared.credential_headers.get(usize::from(resolved.0)) {
-                    Some(cell) => place_once(
-                        cell,
-                        headers,
-                        *placement,
-                        secret.expose_secret(),
-                        credential,
-                    ),
-                    None => place(headers, *placement, secret.expose_secret(), credential),
-                }
-                .map_err(AuthFailure::Input)?;
+                let secret = get(&self.credentials).ok_or_else(|| missing(credential))?;
+                self.shared
+                    .place_credential(resolved, *placement, secret, credential, headers)
+                    .map_err(AuthFailure::Input)?;
                 Ok(AuthStep::Ready(None))
             }
             SchemeKind::Issued {
@@ -397,39 +390,21 @@ impl<P: Provider> ClientCore<P> {
                 ready,
                 issue,
             } => {
-                let cache = &shared.caches[*slot];
-                let clock = &*shared.clock;
-                if let Some(token) = cache.fresh(clock) {
-                    token
-                        .place_into(headers, *placement, issuer)
-                        .map_err(AuthFailure::Input)?;
-                    return Ok(AuthStep::Ready(Some((*slot, token))));
+                if let Some(used) = self
+                    .shared
+                    .place_cached(*slot, *placement, issuer, headers)?
+                {
+                    return Ok(AuthStep::Ready(Some(used)));
                 }
                 // Checked only when a token must be fetched: `ready` builds the issuer
                 // request (cloning secrets), and a cached token proves it (a client's
                 // credentials never change).
                 if !ready(&self.credentials) {
-                    return Err(AuthFailure::Missing(MissingCredential {
-                        provider: P::NAME,
-                        scheme: scheme.name,
-                        credential: needs,
-                    }));
+                    return Err(missing(needs));
                 }
-                tracing::debug!(issuer, "obtaining a token");
-                // The issuer's future does nothing until the cache polls it (only when no
-                // other caller's fetch served this one).
-                let fetch = fetch_token(
-                    cache,
-                    clock,
-                    shared.config.timeouts.token_exchange,
-                    issue(self),
-                );
-                Ok(AuthStep::Fetch {
-                    fetch,
-                    slot: *slot,
-                    placement: *placement,
-                    issuer,
-                })
+                Ok(self
+                    .shared
+                    .fetch_step(*slot, *placement, issuer, issue(self)))
             }
             SchemeKind::Any(_) => Err(nested_any()),
         }
@@ -626,6 +601,66 @@ async fn run<'a>(
 enum Failed {
     Kept(std::time::Duration, Brief),
     Own(Error<std::convert::Infallible>),
+}
+
+impl Shared {
+    /// Places a credential scheme's secret; its header is built once per client (its
+    /// credentials never change), then cloned.
+    fn place_credential(
+        &self,
+        resolved: SchemeId,
+        placement: Placement,
+        secret: &crate::secret::Secret,
+        credential: &'static str,
+        headers: &mut HeaderMap,
+    ) -> Result<(), InvalidInput> {
+        match self.credential_headers.get(usize::from(resolved.0)) {
+            Some(cell) => place_once(cell, headers, placement, secret.expose_secret(), credential),
+            None => place(headers, placement, secret.expose_secret(), credential),
+        }
+    }
+
+    /// Places the fresh cached token of `slot`, if there is one.
+    fn place_cached(
+        &self,
+        slot: usize,
+        placement: Placement,
+        issuer: &'static str,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<UsedToken>, AuthFailure> {
+        match self.caches[slot].fresh(&*self.clock) {
+            Some(token) => {
+                token
+                    .place_into(headers, placement, issuer)
+                    .map_err(AuthFailure::Input)?;
+                Ok(Some((slot, token)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The fetch of a token for `slot` through `issue`, which runs only if no other caller's
+    /// fetch serves this one.
+    fn fetch_step<'a>(
+        &'a self,
+        slot: usize,
+        placement: Placement,
+        issuer: &'static str,
+        issue: crate::provider::IssueFuture<'a>,
+    ) -> AuthStep<'a> {
+        tracing::debug!(issuer, "obtaining a token");
+        AuthStep::Fetch {
+            fetch: fetch_token(
+                &self.caches[slot],
+                &*self.clock,
+                self.config.timeouts.token_exchange,
+                issue,
+            ),
+            slot,
+            placement,
+            issuer,
+        }
+    }
 }
 
 impl Shared {
