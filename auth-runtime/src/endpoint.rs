@@ -406,14 +406,15 @@ impl<T: FromHeader> FromHeader for Option<T> {
     }
 }
 
-/// Decodes one response header field.
+/// Decodes one response header field. The name is a `static` the macro builds at compile
+/// time, so a lookup only hashes it (a `&str` name would be parsed again at every lookup).
 pub fn decode_header<T: FromHeader>(
     headers: &HeaderMap,
-    name: &'static str,
+    name: &'static HeaderName,
 ) -> Result<T, DecodeFailure> {
     match headers.get(name) {
-        Some(v) => T::from_header(v).ok_or(DecodeFailure::Header(name)),
-        None => T::absent().ok_or(DecodeFailure::Header(name)),
+        Some(v) => T::from_header(v).ok_or(DecodeFailure::Header(name.as_str())),
+        None => T::absent().ok_or(DecodeFailure::Header(name.as_str())),
     }
 }
 

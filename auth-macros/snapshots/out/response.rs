@@ -220,7 +220,12 @@ pub mod list_items {
         ) -> ::auth_sdk::__private::Result<Self, ::auth_sdk::__private::DecodeFailure> {
             ::auth_sdk::__private::Result::Ok(Self {
                 items: ::auth_sdk::__private::decode_body(body)?,
-                page_total: ::auth_sdk::__private::decode_header(headers, "page-total")?,
+                page_total: {
+                    static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                        "page-total",
+                    );
+                    ::auth_sdk::__private::decode_header(headers, &NAME)?
+                },
             })
         }
     }

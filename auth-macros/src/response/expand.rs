@@ -109,7 +109,10 @@ fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
         let rt = rt.at(span);
         match &f.kind {
             Kind::Json(_) => quote!(#i: __b.#i,),
-            Kind::Header(n) => quote_spanned!(span=> #i: #rt::decode_header(headers, #n)?,),
+            Kind::Header(n) => quote_spanned!(span=> #i: {
+                static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#n);
+                #rt::decode_header(headers, &NAME)?
+            },),
             Kind::Body => quote_spanned!(span=> #i: #rt::decode_body(body)?,),
         }
     });
