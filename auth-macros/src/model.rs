@@ -8,11 +8,11 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Fields, Item, LitStr};
+use syn::{Fields, Item};
 
 use crate::args::{ArgValue, Args, expr_path};
 use crate::diag::{Diag, suggestion};
-use crate::util::{Rt, known_json, mentions_secret, option_inner, serde_mentions};
+use crate::util::{Rt, de_field_attrs, mentions_secret};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut diag = Diag::new();
@@ -85,33 +85,12 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Adds `#[serde(deserialize_with = "..::de_field")]`, spanned on the field's type, to the
-/// named fields that do not choose their own deserializer, and `#[serde(default)]` to the
-/// `Option` ones among them (a missing member stays `None`, as without `deserialize_with`).
+/// Reads the named fields through `de_field` where that helps a diagnostic
+/// ([`de_field_attrs`]).
 fn route_fields(fields: &mut Fields, rt: &Rt) {
     let Fields::Named(named) = fields else { return };
     for f in &mut named.named {
-        let span = syn::spanned::Spanned::span(&f.ty);
-        let own = |f: &syn::Field, keys: &[&str]| serde_mentions(&f.attrs, keys);
-        if !known_json(&f.ty)
-            && !own(
-                f,
-                &[
-                    "with",
-                    "deserialize_with",
-                    "flatten",
-                    "skip",
-                    "skip_deserializing",
-                ],
-            )
-        {
-            let path = LitStr::new(&format!("{}::de_field", rt.string()), span);
-            f.attrs
-                .push(syn::parse_quote_spanned!(span=> #[serde(deserialize_with = #path)]));
-            if option_inner(&f.ty).is_some() && !own(f, &["default"]) {
-                f.attrs
-                    .push(syn::parse_quote_spanned!(span=> #[serde(default)]));
-            }
-        }
+        let extra = de_field_attrs(&f.ty, &f.attrs, rt);
+        f.attrs.extend(extra);
     }
 }

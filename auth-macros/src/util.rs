@@ -114,6 +114,31 @@ pub fn known_json(ty: &Type) -> bool {
         .is_some_and(known_json)
 }
 
+/// The attributes that read a named field through `de_field` (see [`known_json`]): none when
+/// its type surely deserializes or the field chooses its own deserializer; else
+/// `#[serde(deserialize_with = "..::de_field")]`, spanned on the type, and `#[serde(default)]`
+/// for an `Option` (a missing member stays `None`, as without `deserialize_with`).
+pub fn de_field_attrs(ty: &Type, attrs: &[Attribute], rt: &Rt) -> Vec<Attribute> {
+    const OWN: &[&str] = &[
+        "with",
+        "deserialize_with",
+        "flatten",
+        "skip",
+        "skip_deserializing",
+    ];
+    if known_json(ty) || serde_mentions(attrs, OWN) {
+        return Vec::new();
+    }
+    let span = syn::spanned::Spanned::span(ty);
+    let path = syn::LitStr::new(&format!("{}::de_field", rt.string()), span);
+    let mut out: Vec<Attribute> =
+        vec![syn::parse_quote_spanned!(span=> #[serde(deserialize_with = #path)])];
+    if option_inner(ty).is_some() && !serde_mentions(attrs, &["default"]) {
+        out.push(syn::parse_quote_spanned!(span=> #[serde(default)]));
+    }
+    out
+}
+
 /// Whether the type's last path segment is `name` (e.g. `Secret`, `auth_sdk::Secret`).
 pub fn is_named(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))

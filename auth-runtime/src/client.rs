@@ -661,9 +661,7 @@ impl Shared {
             issuer,
         }
     }
-}
 
-impl Shared {
     fn new(checked: crate::builder::Checked, token_slots: usize, schemes: usize) -> Self {
         let crate::builder::Checked {
             base,
@@ -724,7 +722,8 @@ impl Shared {
 
 impl Shared {
     /// One attempt: the transport's send under the attempt's timeout and the total deadline.
-    /// The deadline is computed when the attempt is created, as the request is handed over.
+    /// Not an `async fn`: the deadline is worked out before the future is made, so its state
+    /// keeps only the bound (measured: a larger call state made every call slower in malloc).
     fn attempt(
         &self,
         req: PreparedRequest,

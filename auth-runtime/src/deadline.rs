@@ -234,64 +234,62 @@ impl<F: Future> Future for Within<'_, F> {
             this.finish();
             return Poll::Ready(Ok(v));
         }
+        if let State::Unregistered = this.state {
+            let Some(w) = Watchdog::get() else {
+                this.state = State::Timer(Box::pin(tokio::time::sleep_until(
+                    tokio::time::Instant::from_std(this.at),
+                )));
+                return this.poll_timer(cx);
+            };
+            this.state = State::Registered {
+                // Read before registering: a firing after it changes the epoch.
+                epoch: w.epoch.load(Ordering::Acquire),
+                index: w.register(this.at, this.limit, cx.waker()),
+                waker: cx.waker().clone(),
+            };
+            return Poll::Pending;
+        }
         match &mut this.state {
-            State::Unregistered => match Watchdog::get() {
-                Some(w) => {
-                    // Read before registering: a firing after it changes the epoch.
-                    let epoch = w.epoch.load(Ordering::Acquire);
-                    let index = w.register(this.at, this.limit, cx.waker());
-                    this.state = State::Registered {
-                        index,
-                        epoch,
-                        waker: cx.waker().clone(),
-                    };
-                }
-                None => {
-                    let mut sleep = Box::pin(tokio::time::sleep_until(
-                        tokio::time::Instant::from_std(this.at),
-                    ));
-                    if sleep.as_mut().poll(cx).is_ready() {
-                        this.state = State::Done;
-                        return Poll::Ready(Err(Elapsed));
-                    }
-                    this.state = State::Timer(sleep);
-                }
-            },
             State::Registered {
                 index,
                 epoch,
                 waker,
             } => {
+                // Some deadline fired since the last look: is it this one?
                 let now_epoch = WATCHDOG.epoch.load(Ordering::Acquire);
-                let fired = if now_epoch != *epoch {
+                let mut fired = now_epoch != *epoch && {
                     *epoch = now_epoch;
                     Instant::now() >= this.at
-                } else {
-                    false
                 };
-                let fired = fired
-                    || (!waker.will_wake(cx.waker()) && {
-                        waker.clone_from(cx.waker());
-                        !WATCHDOG.update(*index, cx.waker())
-                    });
+                if !fired && !waker.will_wake(cx.waker()) {
+                    waker.clone_from(cx.waker());
+                    // `false`: it fired before the new waker got there.
+                    fired = !WATCHDOG.update(*index, cx.waker());
+                }
                 if fired {
                     this.finish();
                     return Poll::Ready(Err(Elapsed));
                 }
             }
-            State::Timer(sleep) => {
-                if sleep.as_mut().poll(cx).is_ready() {
-                    this.state = State::Done;
-                    return Poll::Ready(Err(Elapsed));
-                }
-            }
-            State::Done => {}
+            State::Timer(_) => return this.poll_timer(cx),
+            State::Unregistered | State::Done => {}
         }
         Poll::Pending
     }
 }
 
 impl<F> Within<'_, F> {
+    /// Polls the fallback timer (no watchdog thread).
+    fn poll_timer<T>(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Elapsed>> {
+        if let State::Timer(sleep) = &mut self.state
+            && sleep.as_mut().poll(cx).is_ready()
+        {
+            self.state = State::Done;
+            return Poll::Ready(Err(Elapsed));
+        }
+        Poll::Pending
+    }
+
     fn finish(&mut self) {
         if let State::Registered { index, .. } = std::mem::replace(&mut self.state, State::Done) {
             WATCHDOG.deregister(index);

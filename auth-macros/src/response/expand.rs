@@ -4,10 +4,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::{Ident, ItemStruct, LitStr};
+use syn::{Ident, ItemStruct};
 
 use super::{Field, Kind, Life, Spec};
-use crate::util::{Rt, docs, known_json, option_inner, passthrough, pub_at, serde_mentions};
+use crate::util::{Rt, de_field_attrs, docs, passthrough, pub_at};
 
 pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) -> TokenStream {
     let rt = Rt::resolve(spec.krate.clone());
@@ -53,7 +53,6 @@ pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) ->
 
 fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
     let serde_crate = format!("{}::serde", rt.string());
-    let de_field = format!("{}::de_field", rt.string());
     let json: Vec<&Field> = fields
         .iter()
         .filter(|f| matches!(f.kind, Kind::Json(_)))
@@ -66,30 +65,10 @@ fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
             let Kind::Json(attrs) = &f.kind else {
                 return quote!();
             };
-            // Each field is read through one generic function, so a type that does not
-            // deserialize is one error on the field's type (serde's derive reports three).
-            let own = serde_mentions(
-                attrs,
-                &[
-                    "with",
-                    "deserialize_with",
-                    "flatten",
-                    "skip",
-                    "skip_deserializing",
-                ],
-            );
-            let with = if own || known_json(t) {
-                quote!()
-            } else {
-                let path = LitStr::new(&de_field, syn::spanned::Spanned::span(t));
-                let default = if option_inner(t).is_some() && !serde_mentions(attrs, &["default"]) {
-                    quote!(#[serde(default)])
-                } else {
-                    quote!()
-                };
-                quote!(#[serde(deserialize_with = #path)] #default)
-            };
-            quote!(#(#attrs)* #with #i: #t,)
+            // Read through one generic function where that makes a type that does not
+            // deserialize one error on the field's type (serde's derive reports three).
+            let with = de_field_attrs(t, attrs, rt);
+            quote!(#(#attrs)* #(#with)* #i: #t,)
         });
         let ra = spec
             .rename_all
