@@ -470,19 +470,12 @@ fn run_boxed<'f, 'a: 'f>(
 
 /// A call as [`ClientCore::send`] makes it: the call loop under the total timeout, inside
 /// the call's span, with a closing trace event. Not generic: compiled once for every endpoint.
+/// The span and the deadline are made before the future, so its state keeps them once.
 fn drive<'f, 'a: 'f>(
     shared: &'a Shared,
     ops: &'f mut (dyn CallOps<'a> + Send + 'a),
     label: Label,
 ) -> LoopFuture<'f> {
-    Box::pin(drive_inner(shared, ops, label))
-}
-
-async fn drive_inner<'a>(
-    shared: &'a Shared,
-    ops: &mut (dyn CallOps<'a> + Send + 'a),
-    label: Label,
-) -> Ended {
     let span = tracing::debug_span!(
         "auth_sdk.call",
         provider = label.provider,
@@ -508,9 +501,9 @@ async fn drive_inner<'a>(
     };
     // A disabled span (no subscriber wants it) is not entered and left at every poll.
     if span.is_disabled() {
-        call.await
+        Box::pin(call)
     } else {
-        call.instrument(span).await
+        Box::pin(call.instrument(span))
     }
 }
 
@@ -527,7 +520,7 @@ async fn run<'a>(
     ops: &mut (dyn CallOps<'a> + Send + 'a),
     total: Option<(std::time::Instant, std::time::Duration)>,
 ) -> Result<(), Error<std::convert::Infallible>> {
-    let policy: RetryPolicy = shared.config.retry;
+    let policy: &RetryPolicy = &shared.config.retry;
     // Retries that could not finish before the total timeout are not started.
     let deadline = match total {
         Some((at, _)) => Some(at),
@@ -542,58 +535,106 @@ async fn run<'a>(
     let mut replayed = false;
     loop {
         attempt += 1;
-        // Each attempt builds the request again: building is a pure function of the call.
-        let mut req = ops.build(&shared.base)?;
-        let used = match ops.authorize(req.headers_mut())? {
-            AuthStep::Ready(used) => used,
-            AuthStep::Fetch {
-                fetch,
-                slot,
-                placement,
-                issuer,
-            } => {
-                let token = match total {
-                    Some((at, limit)) => tokio::time::timeout_at(at.into(), fetch)
-                        .await
-                        .map_err(|_| Timeout::new(TimeoutKind::Total, limit, true))??,
-                    None => fetch.await?,
-                };
-                token
-                    .place_into(req.headers_mut(), placement, issuer)
-                    .map_err(Error::InvalidInput)?;
-                Some((slot, token))
+        // The request lives only in this block: once handed on it takes no room in the
+        // loop's state while the attempt is awaited (a borrowed local keeps its room until
+        // its scope ends).
+        let (req, used) = {
+            let prepared = {
+                // Each attempt builds the request again: building is a pure function of the
+                // call.
+                let mut req = ops.build(&shared.base)?;
+                match ops.authorize(req.headers_mut())? {
+                    AuthStep::Ready(used) => Prepared::Ready(req, used),
+                    AuthStep::Fetch {
+                        fetch,
+                        slot,
+                        placement,
+                        issuer,
+                    } => Prepared::Fetch(with_token(req, fetch, slot, placement, issuer, total)),
+                }
+            };
+            match prepared {
+                Prepared::Ready(req, used) => (req, used),
+                Prepared::Fetch(fetching) => fetching.await?,
             }
         };
         tracing::trace!(attempt, "sending attempt");
-        let retry = RetryCtx {
-            attempt,
-            policy: &policy,
-            clock: &*shared.clock,
-        };
-        let failed = match shared.attempt(req, total).await {
-            Ok(resp) => {
-                let (parts, body) = resp.into_parts();
-                let can_replay = !replayed && used.is_some();
-                match ops.answer(parts.status, &parts.headers, &body, can_replay, &retry) {
-                    Answer::Done => return Ok(()),
-                    Answer::Replay => {
-                        if let Some((slot, token)) = &used {
-                            shared.caches[*slot].invalidate(token);
+        let sending = shared.attempt(req, total);
+        let delay = {
+            let answer = sending.await;
+            let retry = RetryCtx {
+                attempt,
+                policy,
+                clock: &*shared.clock,
+            };
+            let failed = match answer {
+                Ok(resp) => {
+                    let (parts, body) = resp.into_parts();
+                    let can_replay = !replayed && used.is_some();
+                    match ops.answer(parts.status, &parts.headers, &body, can_replay, &retry) {
+                        Answer::Done => return Ok(()),
+                        Answer::Replay => {
+                            if let Some((slot, token)) = &used {
+                                shared.caches[*slot].invalidate(token);
+                            }
+                            replayed = true;
+                            attempt -= 1;
+                            continue;
                         }
-                        replayed = true;
-                        attempt -= 1;
-                        continue;
+                        Answer::Retry(delay, brief) => Failed::Kept(delay, brief),
                     }
-                    Answer::Retry(delay, brief) => Failed::Kept(delay, brief),
                 }
+                Err(err) => Failed::Own(err),
+            };
+            match shared.retry_after(failed, &*ops, &retry, deadline) {
+                Ok(delay) => delay,
+                Err(end) => return end,
             }
-            Err(err) => Failed::Own(err),
         };
-        match shared.retry_after(failed, &*ops, &retry, deadline) {
-            Ok(delay) => tokio::time::sleep(delay).await,
-            Err(end) => return end,
-        }
+        tokio::time::sleep(delay).await;
     }
+}
+
+/// A request authorized, with the cached token it carries (if any).
+type Authorized = (PreparedRequest, Option<UsedToken>);
+
+/// An attempt's request: authorized, or waiting for a token.
+enum Prepared<'a> {
+    Ready(PreparedRequest, Option<UsedToken>),
+    Fetch(
+        Pin<
+            Box<
+                dyn Future<Output = Result<Authorized, Error<std::convert::Infallible>>>
+                    + Send
+                    + 'a,
+            >,
+        >,
+    ),
+}
+
+/// Waits for a token (within the total deadline) and places it into `req`. The cold part of
+/// authorizing, boxed so that the call loop's state keeps no room for it.
+fn with_token<'a>(
+    mut req: PreparedRequest,
+    fetch: Pin<Box<dyn Future<Output = Result<Arc<CachedToken>, AuthFailure>> + Send + 'a>>,
+    slot: usize,
+    placement: Placement,
+    issuer: &'static str,
+    total: Option<(std::time::Instant, std::time::Duration)>,
+) -> Pin<Box<dyn Future<Output = Result<Authorized, Error<std::convert::Infallible>>> + Send + 'a>>
+{
+    Box::pin(async move {
+        let token = match total {
+            Some((at, limit)) => tokio::time::timeout_at(at.into(), fetch)
+                .await
+                .map_err(|_| Timeout::new(TimeoutKind::Total, limit, true))??,
+            None => fetch.await?,
+        };
+        token
+            .place_into(req.headers_mut(), placement, issuer)
+            .map_err(Error::InvalidInput)?;
+        Ok((req, Some((slot, token))))
+    })
 }
 
 /// A failed attempt: transient and kept by the [`CallOps`] (with its backoff), or the
@@ -746,10 +787,14 @@ impl Shared {
             (None, None) => None,
         };
         let connect = self.config.timeouts.connect;
+        let max_body = self.config.max_body_bytes;
+        // Handed to the transport now: the state below keeps the request in flight, not the
+        // request to convert.
+        let started = self.transport.start(req, max_body);
         async move {
-            // Created here, not captured: a captured future would take room in this state
-            // twice (as captured and as pinned).
-            let send = std::pin::pin!(self.transport.send(req, self.config.max_body_bytes));
+            // The answer's future is created here, not captured: a captured future would
+            // take room in this state twice (as captured and as pinned).
+            let send = std::pin::pin!(started?.finish(max_body));
             let res = match bound {
                 Some((at, kind, limit)) => match crate::deadline::within(send, at, limit).await {
                     Ok(r) => r,

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -34,23 +35,64 @@ pub(crate) enum Sender {
 }
 
 impl Sender {
-    /// Starts sending `request`: the conversion to the transport's form happens here, so the
-    /// returned future holds only the request in flight and the answer being read (it is
-    /// moved into the call's state at each await, and its size is copied each time).
-    pub(crate) fn send(
+    /// Starts sending `request`: the conversion to the transport's form happens here, and
+    /// what comes back is only the request in flight (24 bytes), which
+    /// [`Started::finish`] turns into the answer. Kept apart so that an attempt's state
+    /// holds the request in flight, not the request to convert.
+    pub(crate) fn start(
         &self,
         request: PreparedRequest,
         max_body: usize,
-    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + '_ {
-        let started = match self {
+    ) -> Result<Started<impl ReqwestSend + use<>, CustomSend<'_>>, TransportError> {
+        match self {
             Sender::Reqwest(t) => t.start(request).map(Started::Reqwest),
             Sender::Custom(t) => request
                 .into_http()
                 .map_err(|_| not_converted())
                 .map(|request| Started::Custom(t.send(request, max_body))),
-        };
+        }
+    }
+
+    /// Sends `request` and reads the answer: [`Sender::start`] then [`Started::finish`].
+    #[cfg(test)]
+    pub(crate) async fn send(
+        &self,
+        request: PreparedRequest,
+        max_body: usize,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        self.start(request, max_body)?.finish(max_body).await
+    }
+}
+
+/// The future a user's [`Transport`] returns.
+type CustomSend<'a> =
+    Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a>>;
+
+/// reqwest's future of an answer (its type is not nameable).
+pub(crate) trait ReqwestSend:
+    Future<Output = reqwest::Result<reqwest::Response>> + Send
+{
+}
+impl<F: Future<Output = reqwest::Result<reqwest::Response>> + Send> ReqwestSend for F {}
+
+/// A request handed to its transport: reqwest's future, or the user transport's.
+pub(crate) enum Started<R, C> {
+    Reqwest(R),
+    Custom(C),
+}
+
+impl<'a, R: ReqwestSend + 'a> Started<R, CustomSend<'a>> {
+    /// The answer, its body read (at most `max_body` bytes).
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn keeps its parameters twice in its state"
+    )]
+    pub(crate) fn finish(
+        self,
+        max_body: usize,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a {
         async move {
-            match started? {
+            match self {
                 Started::Reqwest(pending) => {
                     let resp = pending.await.map_err(|e| classify(&e))?;
                     read_answer(resp, max_body).await
@@ -59,12 +101,6 @@ impl Sender {
             }
         }
     }
-}
-
-/// A request handed to its transport: reqwest's future, or the user transport's.
-enum Started<R, C> {
-    Reqwest(R),
-    Custom(C),
 }
 
 /// A request that could not be turned into the transport's form (it was not sent).
@@ -250,13 +286,7 @@ impl ReqwestTransport {
     /// transport). The `reqwest::Request` is built from the URL text: `http::Request` would
     /// parse the path into an `http::Uri` that reqwest then prints and parses again as a
     /// `url::Url`.
-    fn start(
-        &self,
-        request: PreparedRequest,
-    ) -> Result<
-        impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<>,
-        TransportError,
-    > {
+    fn start(&self, request: PreparedRequest) -> Result<impl ReqwestSend + use<>, TransportError> {
         let (method, url, headers, body) = request.into_parts();
         let url = url::Url::parse(&url).map_err(|_| not_converted())?;
         let mut req = reqwest::Request::new(method, url);
@@ -268,55 +298,62 @@ impl ReqwestTransport {
     }
 }
 
-/// Reads an answer, at most `max_body` bytes of body.
-async fn read_answer(
+/// Reads an answer, at most `max_body` bytes of body. Not an `async fn`: its parameters
+/// would be kept twice in its state (as captured and as locals).
+#[expect(
+    clippy::manual_async_fn,
+    reason = "an async fn keeps its parameters twice in its state"
+)]
+fn read_answer(
     mut resp: reqwest::Response,
     max_body: usize,
-) -> Result<http::Response<Bytes>, TransportError> {
-    let declared = resp
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max_body as u64) {
-        return Err(TransportError::new(
-            TransportErrorKind::BodyTooLarge,
-            true,
-            format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
-        ));
-    }
-    // A body that arrives in one chunk (small answers) is kept as is, not copied.
-    let mut single: Option<Bytes> = None;
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
-        let have = single.as_ref().map_or(buf.len(), Bytes::len);
-        if have + chunk.len() > max_body {
+) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
+    async move {
+        let declared = resp
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > max_body as u64) {
             return Err(TransportError::new(
                 TransportErrorKind::BodyTooLarge,
                 true,
-                format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
+                format!("the answer declares a body larger than the {max_body}-byte cap; not read"),
             ));
         }
-        if single.is_none() && buf.is_empty() {
-            single = Some(chunk);
-            continue;
+        // A body that arrives in one chunk (small answers) is kept as is, not copied.
+        let mut single: Option<Bytes> = None;
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+            let have = single.as_ref().map_or(buf.len(), Bytes::len);
+            if have + chunk.len() > max_body {
+                return Err(TransportError::new(
+                    TransportErrorKind::BodyTooLarge,
+                    true,
+                    format!("the answer's body exceeds the {max_body}-byte cap; reading stopped"),
+                ));
+            }
+            if single.is_none() && buf.is_empty() {
+                single = Some(chunk);
+                continue;
+            }
+            if let Some(first) = single.take() {
+                let want = declared.map_or(1024, |n| n as usize);
+                buf.reserve(want.max(first.len() + chunk.len()));
+                buf.extend_from_slice(&first);
+            }
+            buf.extend_from_slice(&chunk);
         }
-        if let Some(first) = single.take() {
-            let want = declared.map_or(1024, |n| n as usize);
-            buf.reserve(want.max(first.len() + chunk.len()));
-            buf.extend_from_slice(&first);
-        }
-        buf.extend_from_slice(&chunk);
+        let body = match single {
+            Some(b) => b,
+            None => buf.freeze(),
+        };
+        let mut out = http::Response::new(body);
+        *out.status_mut() = resp.status();
+        *out.headers_mut() = std::mem::take(resp.headers_mut());
+        *out.version_mut() = resp.version();
+        Ok(out)
     }
-    let body = match single {
-        Some(b) => b,
-        None => buf.freeze(),
-    };
-    let mut out = http::Response::new(body);
-    *out.status_mut() = resp.status();
-    *out.headers_mut() = std::mem::take(resp.headers_mut());
-    *out.version_mut() = resp.version();
-    Ok(out)
 }
 
 #[cfg(test)]
