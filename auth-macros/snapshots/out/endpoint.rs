@@ -61,17 +61,20 @@ impl Client {
         builder.build()
     }
     ///Sends any endpoint of Example, including endpoints declared outside this crate with `#[endpoint(provider = ...)]`: authentication, token caching, retries and timeouts apply as for the generated methods.
-    pub async fn send<E>(
+    #[allow(clippy::manual_async_fn)]
+    pub fn send<E>(
         &self,
         request: E,
-    ) -> ::auth_sdk::__private::Result<
-        E::Response,
-        ::auth_sdk::__private::Error<E::ErrorBody>,
-    >
+    ) -> impl ::core::future::Future<
+        Output = ::auth_sdk::__private::Result<
+            E::Response,
+            ::auth_sdk::__private::Error<E::ErrorBody>,
+        >,
+    > + Send + use<'_, E>
     where
         E: ::auth_sdk::__private::Endpoint<Provider = Self>,
     {
-        self.core.send(&request).await
+        async move { self.core.send(&request).await }
     }
     /// The client's configuration, credentials and token caches.
     pub fn core(&self) -> &::auth_sdk::__private::ClientCore<Self> {
@@ -318,8 +321,12 @@ pub mod update_key {
             self
         }
         /// Sends the call.
-        pub async fn send(self) -> ::auth_sdk::__private::Result<Response, Error> {
-            self.client.send(self.request).await
+        pub fn send(
+            self,
+        ) -> impl ::core::future::Future<
+            Output = ::auth_sdk::__private::Result<Response, Error>,
+        > + Send + use<'a> {
+            self.client.send(self.request)
         }
         /// The request as built so far.
         pub fn request(&self) -> &Request {

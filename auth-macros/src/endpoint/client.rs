@@ -82,8 +82,10 @@ pub fn items(
         impl<'a> Builder<'a> {
             #(#bsetters)*
             /// Sends the call.
-            pub async fn send(self) -> #rt::Result<#response, Error> {
-                self.client.send(self.request).await
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = #rt::Result<#response, Error>> + Send + use<'a> {
+                self.client.send(self.request)
             }
             /// The request as built so far.
             pub fn request(&self) -> &#req {

@@ -127,11 +127,15 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
             }
 
             #[doc = #send_doc]
-            pub async fn send<E>(&self, request: E) -> #rt::Result<E::Response, #rt::Error<E::ErrorBody>>
+            #[allow(clippy::manual_async_fn)] // an `async fn` would keep `request` twice in its state
+            pub fn send<E>(
+                &self,
+                request: E,
+            ) -> impl ::core::future::Future<Output = #rt::Result<E::Response, #rt::Error<E::ErrorBody>>> + Send + use<'_, E>
             where
                 E: #rt::Endpoint<Provider = Self>,
             {
-                self.core.send(&request).await
+                async move { self.core.send(&request).await }
             }
 
             /// The client's configuration, credentials and token caches.
