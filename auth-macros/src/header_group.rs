@@ -147,10 +147,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                     }
                     seen.push(lower.clone());
                     let fstr = fi.to_string();
+                    let name = quote! {{
+                        static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#lower);
+                        &NAME
+                    }};
                     sends.push(if option_inner(ty).is_some() {
-                        quote!(if let #rt::Option::Some(v) = #fi { rb.header(#lower, #fstr, v)?; })
+                        quote!(if let #rt::Option::Some(v) = #fi { rb.header(#name, #fstr, v)?; })
                     } else {
-                        quote!(rb.header(#lower, #fstr, #fi)?;)
+                        quote!(rb.header(#name, #fstr, #fi)?;)
                     });
                 }
                 variants.push(quote!(#(#vdocs)* #vident { #(#fdefs)* },));

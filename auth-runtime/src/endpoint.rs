@@ -195,15 +195,16 @@ impl RequestBuilder {
         push_query(&mut self.query, name, &value.to_param());
     }
 
-    /// Adds a header (the name is a lowercase, valid header name checked by the macro).
+    /// Adds a header. Generated code passes a `static` name built at compile time (checked
+    /// by the macro), so a call does not parse the name again.
     pub fn header<T: ToHeader + ?Sized>(
         &mut self,
-        name: &'static str,
+        name: &'static HeaderName,
         field: &'static str,
         value: &T,
     ) -> Result<(), InvalidInput> {
         let v = value.to_header(field)?;
-        self.headers.append(HeaderName::from_static(name), v);
+        self.headers.append(name.clone(), v);
         Ok(())
     }
 
@@ -714,7 +715,8 @@ mod tests {
         rb.path_param("key", "a b/ü", &[]).unwrap();
         rb.query("api_key", "sk_test_QUERY");
         rb.query("page", &2u32);
-        rb.header("x-token", "token", "sk_test_HEADER").unwrap();
+        static X_TOKEN: HeaderName = HeaderName::from_static("x-token");
+        rb.header(&X_TOKEN, "token", "sk_test_HEADER").unwrap();
         rb.finish()
     }
 

@@ -472,7 +472,8 @@ mod tests {
                 rb.path("/keys/");
                 rb.path_param("key", "a b", &[]).unwrap();
                 rb.query("q", "x y&z");
-                rb.header("x-token", "token", "sk_test_HEADER").unwrap();
+                static X_TOKEN: http::HeaderName = http::HeaderName::from_static("x-token");
+                rb.header(&X_TOKEN, "token", "sk_test_HEADER").unwrap();
                 if method == http::Method::POST {
                     rb.json(&serde_json::json!({"name": "n"})).unwrap();
                 }

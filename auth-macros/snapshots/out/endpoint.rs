@@ -254,7 +254,16 @@ pub mod update_key {
             if let ::auth_sdk::__private::Option::Some(v) = &self.dry_run {
                 rb.query("dry-run", v);
             }
-            rb.header("x-request-id", "request_id", &self.request_id)?;
+            rb.header(
+                {
+                    static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                        "x-request-id",
+                    );
+                    &NAME
+                },
+                "request_id",
+                &self.request_id,
+            )?;
             #[derive(::auth_sdk::__private::serde::Serialize)]
             #[serde(crate = "::auth_sdk::__private::serde")]
             struct __Body<'a> {

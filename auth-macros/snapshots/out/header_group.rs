@@ -220,12 +220,39 @@ pub mod session {
         ) -> ::auth_sdk::__private::Result<(), ::auth_sdk::__private::InvalidInput> {
             match self {
                 Self::User { user_id } => {
-                    rb.header("x-user-id", "user_id", user_id)?;
+                    rb.header(
+                        {
+                            static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                                "x-user-id",
+                            );
+                            &NAME
+                        },
+                        "user_id",
+                        user_id,
+                    )?;
                 }
                 Self::Wallet { wallet, signature } => {
-                    rb.header("x-wallet", "wallet", wallet)?;
+                    rb.header(
+                        {
+                            static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                                "x-wallet",
+                            );
+                            &NAME
+                        },
+                        "wallet",
+                        wallet,
+                    )?;
                     if let ::auth_sdk::__private::Option::Some(v) = signature {
-                        rb.header("x-signature", "signature", v)?;
+                        rb.header(
+                            {
+                                static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                                    "x-signature",
+                                );
+                                &NAME
+                            },
+                            "signature",
+                            v,
+                        )?;
                     }
                 }
             }

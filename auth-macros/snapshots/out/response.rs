@@ -288,7 +288,16 @@ pub mod session {
                 Request,
             >(::auth_sdk::__private::http::Method::GET, base);
             rb.path("/session");
-            rb.header("x-client-id", "client_id", &self.client_id)?;
+            rb.header(
+                {
+                    static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                        "x-client-id",
+                    );
+                    &NAME
+                },
+                "client_id",
+                &self.client_id,
+            )?;
             ::auth_sdk::__private::Result::Ok(rb.finish())
         }
         fn decode_response(

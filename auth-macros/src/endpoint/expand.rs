@@ -290,11 +290,17 @@ fn build_request(
             } else {
                 quote_spanned!(f.ty_span()=> rb.query(#name, &self.#i);)
             }),
-            Role::Header { name, .. } => build.push(if f.optional() {
-                quote_spanned!(f.ty_span()=> if let #rt::Option::Some(v) = &self.#i { rb.header(#name, #istr, v)?; })
-            } else {
-                quote_spanned!(f.ty_span()=> rb.header(#name, #istr, &self.#i)?;)
-            }),
+            Role::Header { name, .. } => {
+                let name = quote_spanned! {f.ty_span()=> {
+                    static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#name);
+                    &NAME
+                }};
+                build.push(if f.optional() {
+                    quote_spanned!(f.ty_span()=> if let #rt::Option::Some(v) = &self.#i { rb.header(#name, #istr, v)?; })
+                } else {
+                    quote_spanned!(f.ty_span()=> rb.header(#name, #istr, &self.#i)?;)
+                })
+            }
             Role::Headers => build.push(
                 quote_spanned!(f.ty_span()=> #rt::HeaderGroup::<#provider>::apply(&self.#i, &mut rb)?;),
             ),
