@@ -22,7 +22,7 @@ SPEC=${SPEC:-$ROOT/specs/src/coopfin/create_token.rs}
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 # build <label> <manifest> <target-dir> [cargo args...]: prints the wall time in seconds.
 build() {
     local label=$1 manifest=$2 target=$3; shift 3
