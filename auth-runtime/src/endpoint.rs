@@ -145,13 +145,16 @@ pub struct RequestBuilder {
     body: Option<Vec<u8>>,
 }
 
+/// `application/json`, checked once at compile time rather than at every request.
+static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
 impl RequestBuilder {
     /// Starts a request to `base`.
     pub fn new(method: Method, base: &BaseUrl) -> Self {
         let mut url = String::with_capacity(base.text.len() + 48);
         url.push_str(&base.text);
         let mut headers = HeaderMap::with_capacity(6);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, APPLICATION_JSON.clone());
         RequestBuilder {
             method,
             url,
@@ -162,14 +165,9 @@ impl RequestBuilder {
         }
     }
 
-    /// Adds the provider's fixed headers (checked by the macro at compile time).
-    pub fn default_headers(&mut self, headers: &'static [(&'static str, &'static str)]) {
-        for (name, value) in headers {
-            self.headers.insert(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            );
-        }
+    /// The headers so far, to add to (a provider's fixed headers go here).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
     }
 
     /// Appends a literal part of the path template.
@@ -212,8 +210,7 @@ impl RequestBuilder {
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidInput> {
         let bytes = serde_json::to_vec(body)
             .map_err(|_| InvalidInput::new("body", "could not be serialized as JSON"))?;
-        self.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.headers.insert(CONTENT_TYPE, APPLICATION_JSON.clone());
         self.body = Some(bytes);
         Ok(())
     }

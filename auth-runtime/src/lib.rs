@@ -285,7 +285,7 @@ pub mod __private {
             base: &BaseUrl,
         ) -> RequestBuilder {
             let mut rb = RequestBuilder::new(method, base);
-            rb.default_headers(<E::Provider as Provider>::DEFAULT_HEADERS);
+            <E::Provider as Provider>::default_headers(rb.headers_mut());
             rb
         }
 

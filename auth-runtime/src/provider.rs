@@ -37,8 +37,12 @@ pub trait Provider: Sized + Send + Sync + 'static {
     const TOKEN_SLOTS: usize;
     /// Envelope rule, for providers that report failures in a success body.
     const ENVELOPE: Option<Envelope>;
-    /// Headers sent on every request (lowercase names), e.g. Coolset's `content-type`.
-    const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[];
+    /// Adds the headers sent on every request, e.g. Coolset's `content-type`. Generated
+    /// code inserts names and values built at compile time (statics), so a call does not
+    /// parse them; the default adds none.
+    fn default_headers(headers: &mut HeaderMap) {
+        let _ = headers;
+    }
     /// Wraps a configured core.
     fn from_core(core: Arc<ClientCore<Self>>) -> Self;
     /// The core.

@@ -107,7 +107,6 @@ impl ::auth_sdk::__private::Provider for Client {
     ];
     const TOKEN_SLOTS: usize = 0usize;
     const ENVELOPE: ::auth_sdk::__private::Option<::auth_sdk::__private::Envelope> = ::auth_sdk::__private::Option::None;
-    const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[];
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,
     ) -> Self {

@@ -228,9 +228,20 @@ impl ::auth_sdk::__private::Provider for Client {
         success: 0,
         reauth: &[40101],
     });
-    const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[
-        ("content-type", "application/json"),
-    ];
+    fn default_headers(headers: &mut ::auth_sdk::__private::http::HeaderMap) {
+        static HEADERS: [(
+            ::auth_sdk::__private::http::HeaderName,
+            ::auth_sdk::__private::http::HeaderValue,
+        ); 1usize] = [
+            (
+                ::auth_sdk::__private::http::HeaderName::from_static("content-type"),
+                ::auth_sdk::__private::http::HeaderValue::from_static("application/json"),
+            ),
+        ];
+        for (name, value) in &HEADERS {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,
     ) -> Self {

@@ -38,7 +38,22 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
         }
         _ => quote!(#rt::Option::None),
     };
-    let dh = spec.default_headers.iter().map(|(n, v)| quote!((#n, #v)));
+    let default_headers = if spec.default_headers.is_empty() {
+        quote!()
+    } else {
+        let n = spec.default_headers.len();
+        let dh = spec.default_headers.iter().map(|(name, value)| {
+            quote!((#rt::http::HeaderName::from_static(#name), #rt::http::HeaderValue::from_static(#value)))
+        });
+        quote! {
+            fn default_headers(headers: &mut #rt::http::HeaderMap) {
+                static HEADERS: [(#rt::http::HeaderName, #rt::http::HeaderValue); #n] = [#(#dh),*];
+                for (name, value) in &HEADERS {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+    };
     let base_doc = format!("Default base URL: `{base}`.");
     let extra_bases = spec.base_urls.iter().map(|(i, u)| {
         let c = format_ident!("BASE_URL_{}", i.to_string().to_ascii_uppercase());
@@ -154,7 +169,7 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
             const SCHEMES: &'static [#rt::Scheme<Self>] = &[#(#scheme_entries),*];
             const TOKEN_SLOTS: usize = #token_slots;
             const ENVELOPE: #rt::Option<#rt::Envelope> = #envelope;
-            const DEFAULT_HEADERS: &'static [(&'static str, &'static str)] = &[#(#dh),*];
+            #default_headers
             fn from_core(core: #rt::Arc<#rt::ClientCore<Self>>) -> Self {
                 Self { core }
             }
