@@ -147,10 +147,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                     }
                     seen.push(lower.clone());
                     let fstr = fi.to_string();
-                    let name = quote! {{
-                        static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#lower);
-                        &NAME
-                    }};
+                    let name = rt.header_name(&lower);
                     sends.push(if option_inner(ty).is_some() {
                         quote!(if let #rt::Option::Some(v) = #fi { rb.header(#name, #fstr, v)?; })
                     } else {

@@ -27,6 +27,16 @@ impl Rt {
         respan(self.0.clone(), span)
     }
 
+    /// A `&'static HeaderName` for `name` (lowercase, checked by the macro): a static built
+    /// at compile time, so a call does not parse the name again.
+    pub fn header_name(&self, name: &str) -> TokenStream {
+        let rt = &self.0;
+        quote!({
+            static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#name);
+            &NAME
+        })
+    }
+
     /// The path as a string, for serde's `crate = "..."` and `serialize_with = "..."`.
     pub fn string(&self) -> String {
         self.0.to_string().replace(' ', "")

@@ -222,12 +222,15 @@ pub mod list_items {
         ) -> ::auth_sdk::__private::Result<Self, ::auth_sdk::__private::DecodeFailure> {
             ::auth_sdk::__private::Result::Ok(Self {
                 items: ::auth_sdk::__private::decode_body(body)?,
-                page_total: {
-                    static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
-                        "page-total",
-                    );
-                    ::auth_sdk::__private::decode_header(headers, &NAME)?
-                },
+                page_total: ::auth_sdk::__private::decode_header(
+                    headers,
+                    {
+                        static NAME: ::auth_sdk::__private::http::HeaderName = ::auth_sdk::__private::http::HeaderName::from_static(
+                            "page-total",
+                        );
+                        &NAME
+                    },
+                )?,
             })
         }
     }

@@ -291,10 +291,7 @@ fn build_request(
                 quote_spanned!(f.ty_span()=> rb.query(#name, &self.#i);)
             }),
             Role::Header { name, .. } => {
-                let name = quote_spanned! {f.ty_span()=> {
-                    static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#name);
-                    &NAME
-                }};
+                let name = rt.header_name(name);
                 build.push(if f.optional() {
                     quote_spanned!(f.ty_span()=> if let #rt::Option::Some(v) = &self.#i { rb.header(#name, #istr, v)?; })
                 } else {

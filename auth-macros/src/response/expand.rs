@@ -85,14 +85,14 @@ fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
     let inits = fields.iter().map(|f| {
         let i = &f.ident;
         let span = syn::spanned::Spanned::span(&f.ty);
-        let rt = rt.at(span);
+        let at = rt.at(span);
         match &f.kind {
             Kind::Json(_) => quote!(#i: __b.#i,),
-            Kind::Header(n) => quote_spanned!(span=> #i: {
-                static NAME: #rt::http::HeaderName = #rt::http::HeaderName::from_static(#n);
-                #rt::decode_header(headers, &NAME)?
-            },),
-            Kind::Body => quote_spanned!(span=> #i: #rt::decode_body(body)?,),
+            Kind::Header(n) => {
+                let name = rt.header_name(n);
+                quote_spanned!(span=> #i: #at::decode_header(headers, #name)?,)
+            }
+            Kind::Body => quote_spanned!(span=> #i: #at::decode_body(body)?,),
         }
     });
     let uses_headers = fields.iter().any(|f| matches!(f.kind, Kind::Header(_)));
