@@ -489,7 +489,7 @@ fn drive<'f, 'a: 'f>(
         .config
         .timeouts
         .total
-        .and_then(|t| Some((std::time::Instant::now().checked_add(t)?, t)));
+        .and_then(|t| Some((tokio::time::Instant::now().checked_add(t)?, t)));
     let call = async move {
         let ended = run(shared, &mut *ops, total).await;
         match (&ended, ops.failure()) {
@@ -518,7 +518,7 @@ fn drive<'f, 'a: 'f>(
 async fn run<'a>(
     shared: &'a Shared,
     ops: &mut (dyn CallOps<'a> + Send + 'a),
-    total: Option<(std::time::Instant, std::time::Duration)>,
+    total: Option<(tokio::time::Instant, std::time::Duration)>,
 ) -> Result<(), Error<std::convert::Infallible>> {
     let policy: &RetryPolicy = &shared.config.retry;
     // Retries that could not finish before the total timeout are not started.
@@ -528,7 +528,7 @@ async fn run<'a>(
             .config
             .timeouts
             .total
-            .and_then(|t| std::time::Instant::now().checked_add(t)),
+            .and_then(|t| tokio::time::Instant::now().checked_add(t)),
     };
     shared.budget.deposit();
     let mut attempt: u32 = 0;
@@ -620,12 +620,12 @@ fn with_token<'a>(
     slot: usize,
     placement: Placement,
     issuer: &'static str,
-    total: Option<(std::time::Instant, std::time::Duration)>,
+    total: Option<(tokio::time::Instant, std::time::Duration)>,
 ) -> Pin<Box<dyn Future<Output = Result<Authorized, Error<std::convert::Infallible>>> + Send + 'a>>
 {
     Box::pin(async move {
         let token = match total {
-            Some((at, limit)) => tokio::time::timeout_at(at.into(), fetch)
+            Some((at, limit)) => tokio::time::timeout_at(at, fetch)
                 .await
                 .map_err(|_| Timeout::new(TimeoutKind::Total, limit, true))??,
             None => fetch.await?,
@@ -731,7 +731,7 @@ impl Shared {
         failed: Failed,
         ops: &dyn CallOps<'_>,
         retry: &RetryCtx<'_>,
-        deadline: Option<std::time::Instant>,
+        deadline: Option<tokio::time::Instant>,
     ) -> Result<std::time::Duration, Result<(), Error<std::convert::Infallible>>> {
         let (delay, brief, own) = match failed {
             Failed::Kept(delay, brief) => (delay, brief, None),
@@ -745,7 +745,7 @@ impl Shared {
         // Giving up returns the failure of this attempt: the loop's own, or the one `ops` kept.
         let give_up = |own: Option<Error<std::convert::Infallible>>| Err(own.map_or(Ok(()), Err));
         if let Some(d) = deadline
-            && std::time::Instant::now()
+            && tokio::time::Instant::now()
                 .checked_add(delay)
                 .is_none_or(|at| at >= d)
         {
@@ -768,18 +768,17 @@ impl Shared {
     fn attempt(
         &self,
         req: PreparedRequest,
-        total: Option<(std::time::Instant, std::time::Duration)>,
+        total: Option<(tokio::time::Instant, std::time::Duration)>,
     ) -> impl Future<Output = Result<http::Response<Bytes>, Error<std::convert::Infallible>>> + Send + '_
     {
         // One deadline for both bounds, the earlier; on a tie the attempt's, as when two
         // timers raced (the inner one was polled first). A total timeout then ends the call:
-        // the retry loop starts no retry past the total deadline. Kept by the process's
-        // deadline table (`deadline`), not by a timer per attempt.
+        // the retry loop starts no retry past the total deadline. One tokio timer.
         let own = self
             .config
             .timeouts
             .attempt
-            .and_then(|l| Some((std::time::Instant::now().checked_add(l)?, l)));
+            .and_then(|l| Some((tokio::time::Instant::now().checked_add(l)?, l)));
         let bound = match (own, total) {
             (Some((a, _)), Some((t, lt))) if t < a => Some((t, TimeoutKind::Total, lt)),
             (Some((a, la)), _) => Some((a, TimeoutKind::Attempt, la)),
@@ -796,7 +795,7 @@ impl Shared {
             // take room in this state twice (as captured and as pinned).
             let send = std::pin::pin!(started?.finish(max_body));
             let res = match bound {
-                Some((at, kind, limit)) => match crate::deadline::within(send, at, limit).await {
+                Some((at, kind, limit)) => match tokio::time::timeout_at(at, send).await {
                     Ok(r) => r,
                     Err(_) => return Err(Error::Timeout(Timeout::new(kind, limit, true))),
                 },

@@ -1,5 +1,7 @@
 //! Time sources. The token cache and retry backoff read time only through [`Clock`], so
-//! tests can drive it by hand with [`ManualClock`].
+//! tests can drive it by hand with [`ManualClock`]. The default, [`SystemClock`], reads
+//! tokio's clock: under `#[tokio::test(start_paused = true)]`, `tokio::time::advance` moves
+//! token expiry and refresh windows as it moves every timer of a call.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -14,16 +16,24 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
     fn system_now(&self) -> SystemTime;
 }
 
-/// The real clocks of the operating system.
+/// Tokio's clock, and the wall clock moved with it.
+///
+/// `now` is `tokio::time::Instant::now()`: the operating system's monotonic clock, except in
+/// a runtime whose time is paused (tokio's `test-util`), where it is that runtime's virtual
+/// time. `system_now` is the wall clock plus however far virtual time is ahead of real time,
+/// so absolute expiry times (`expires_at`) and `Retry-After` dates follow `advance` too.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Instant {
-        Instant::now()
+        tokio::time::Instant::now().into_std()
     }
     fn system_now(&self) -> SystemTime {
-        SystemTime::now()
+        let ahead = tokio::time::Instant::now()
+            .into_std()
+            .saturating_duration_since(Instant::now());
+        SystemTime::now() + ahead
     }
 }
 

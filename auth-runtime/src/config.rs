@@ -7,11 +7,9 @@ use crate::error::BuildError;
 
 /// Time bounds of a call. `None` disables a bound; the defaults are all finite.
 ///
-/// The attempt and total bounds of a request in flight are watched by one thread per
-/// process, `auth-sdk-deadlines` (started at the first call, asleep while no call waits),
-/// rather than by a timer per attempt; they use the real monotonic clock, so tokio's paused
-/// test time does not advance them. A bound fires no earlier than its deadline, and later by
-/// the operating system's timed-wait latency.
+/// Every bound is a tokio timer (`tokio::time`), as are backoff sleeps and `Retry-After`
+/// waits: in a runtime with paused time they follow `tokio::time::advance`, and the SDK
+/// starts no thread of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Establishing a connection (default 10 s).

@@ -15,7 +15,6 @@ mod cache;
 mod client;
 mod clock;
 mod config;
-mod deadline;
 mod endpoint;
 mod error;
 mod json_path;
