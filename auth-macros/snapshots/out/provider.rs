@@ -242,6 +242,7 @@ impl ::auth_sdk::__private::Provider for Client {
             headers.insert(name.clone(), value.clone());
         }
     }
+    type Core = ::auth_sdk::__private::ClientCore<Self>;
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,
     ) -> Self {

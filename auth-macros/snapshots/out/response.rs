@@ -108,6 +108,7 @@ impl ::auth_sdk::__private::Provider for Client {
     ];
     const TOKEN_SLOTS: usize = 1usize;
     const ENVELOPE: ::auth_sdk::__private::Option<::auth_sdk::__private::Envelope> = ::auth_sdk::__private::Option::None;
+    type Core = ::auth_sdk::__private::ClientCore<Self>;
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,
     ) -> Self {

@@ -170,6 +170,7 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
             const TOKEN_SLOTS: usize = #token_slots;
             const ENVELOPE: #rt::Option<#rt::Envelope> = #envelope;
             #default_headers
+            type Core = #rt::ClientCore<Self>;
             fn from_core(core: #rt::Arc<#rt::ClientCore<Self>>) -> Self {
                 Self { core }
             }

@@ -1,8 +1,12 @@
 //! Timeouts and retries: finite defaults, each bound set, changed or disabled per client.
 
+pub(crate) mod budget;
+pub(crate) mod clock;
+pub(crate) mod retry;
+
 use std::time::Duration;
 
-use crate::budget::RetryBudget;
+use crate::config::budget::RetryBudget;
 use crate::error::BuildError;
 
 /// Time bounds of a call. `None` disables a bound; the defaults are all finite.

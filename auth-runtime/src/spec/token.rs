@@ -4,7 +4,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 
-use crate::clock::Clock;
+use crate::config::clock::Clock;
 use crate::secret::Secret;
 
 /// Where a token's lifetime comes from.
@@ -118,7 +118,7 @@ pub trait LifetimeInstant {
     /// The instant, or `None` when absent.
     fn lifetime_instant(&self) -> Option<SystemTime>;
 }
-impl LifetimeInstant for crate::timestamp::Timestamp {
+impl LifetimeInstant for crate::spec::timestamp::Timestamp {
     fn lifetime_instant(&self) -> Option<SystemTime> {
         Some(self.to_system_time())
     }
@@ -143,7 +143,7 @@ pub trait TokenResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::ManualClock;
+    use crate::config::clock::ManualClock;
 
     fn jwt(payload: &str) -> String {
         let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -57,7 +57,7 @@ macro_rules! int_param {
 }
 int_param!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
-impl ToParam for crate::timestamp::Timestamp {
+impl ToParam for crate::spec::timestamp::Timestamp {
     fn to_param(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.as_str())
     }

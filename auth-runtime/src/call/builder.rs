@@ -3,12 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::client::ClientCore;
-use crate::clock::{Clock, SystemClock};
+use crate::call::client::{Checked, ClientCore};
+use crate::call::interceptor::{Interceptor, Interceptors};
+use crate::config::clock::{Clock, SystemClock};
 use crate::config::{Config, RetryPolicy, Timeouts};
-use crate::endpoint::BaseUrl;
 use crate::error::BuildError;
-use crate::provider::Provider;
+use crate::spec::provider::Provider;
+use crate::spec::request::BaseUrl;
 use crate::transport::{ReqwestTransport, Sender, Transport};
 
 /// Builds a provider client. `Client::builder()` of each provider returns one.
@@ -25,15 +26,8 @@ struct Settings {
     http_client: Option<reqwest::Client>,
     config: Config,
     clock: Option<Arc<dyn Clock>>,
+    interceptors: Vec<Box<dyn Interceptor>>,
     allow_http_loopback: bool,
-}
-
-/// A checked configuration, ready to become a client's core.
-pub(crate) struct Checked {
-    pub(crate) base: BaseUrl,
-    pub(crate) transport: Sender,
-    pub(crate) config: Config,
-    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Settings {
@@ -65,6 +59,7 @@ impl Settings {
             transport,
             config: self.config,
             clock,
+            interceptors: Interceptors::new(self.interceptors),
         })
     }
 }
@@ -98,6 +93,7 @@ impl<P: Provider> ClientBuilder<P> {
                 http_client: None,
                 config: Config::default(),
                 clock: None,
+                interceptors: Vec::new(),
                 allow_http_loopback: false,
             },
         }
@@ -159,10 +155,25 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Adds a step to the pipeline of every call (see [`Interceptor`]). Interceptors run
+    /// in the order they are added.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.settings.interceptors.push(Box::new(interceptor));
+        self
+    }
+
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<P, BuildError> {
+    pub fn build(self) -> Result<P, BuildError>
+    where
+        P: Provider<Core = ClientCore<P>>,
+    {
         let checked = self.settings.check(P::DEFAULT_BASE_URL)?;
         let core = ClientCore::from_parts(checked, self.credentials);
         Ok(P::from_core(Arc::new(core)))
     }
+}
+
+/// Reads an environment variable as a credential; unset or empty gives `None`.
+pub fn env_credential(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::clock::Clock;
+use crate::auth::placement::place_once;
+use crate::config::clock::Clock;
 use crate::error::InvalidInput;
-use crate::provider::{Placement, place};
 use crate::secret::Secret;
-use crate::token::IssuedToken;
+use crate::spec::provider::Placement;
+use crate::spec::token::IssuedToken;
 
 /// Longest time before expiry at which a refresh starts.
 const MAX_REFRESH_WINDOW: Duration = Duration::from_secs(300);
@@ -65,7 +66,7 @@ impl CachedToken {
         }
     }
 
-    /// Puts the token where `placement` says (as [`crate::provider::place`] does), reusing
+    /// Puts the token where `placement` says (as [`crate::spec::provider::place`] does), reusing
     /// the header value built for this token's first use.
     pub(crate) fn place_into(
         &self,
@@ -89,36 +90,6 @@ impl CachedToken {
     fn is_usable(&self, now: Instant) -> bool {
         self.cacheable && self.expires_at.is_none_or(|e| now < e)
     }
-}
-
-/// A header placed once: [`place`]s `value` into `headers`, keeping the header in `cell` so
-/// later calls with the same placement clone it (a reference count) instead of formatting,
-/// checking and copying the value again. For values that never change under `cell` (a
-/// cached token, a client's credential).
-pub(crate) fn place_once(
-    cell: &std::sync::OnceLock<(Placement, HeaderName, HeaderValue)>,
-    headers: &mut HeaderMap,
-    placement: Placement,
-    value: &str,
-    field: &'static str,
-) -> Result<(), InvalidInput> {
-    if let Some((p, name, v)) = cell.get()
-        && *p == placement
-    {
-        headers.insert(name.clone(), v.clone());
-        return Ok(());
-    }
-    let mut one = HeaderMap::with_capacity(1);
-    place(&mut one, placement, value, field)?;
-    for (name, v) in &one {
-        let _ = cell.set((placement, name.clone(), v.clone()));
-    }
-    for (name, v) in one {
-        if let Some(name) = name {
-            headers.insert(name, v);
-        }
-    }
-    Ok(())
 }
 
 /// One cache slot: one token for one issuer scheme of one client.
@@ -245,8 +216,8 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::ManualClock;
-    use crate::token::Lifetime;
+    use crate::config::clock::ManualClock;
+    use crate::spec::token::Lifetime;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn issued(name: &str, secs: i64) -> IssuedToken {

@@ -11,8 +11,8 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http::header::CONTENT_LENGTH;
 
-use crate::endpoint::PreparedRequest;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::spec::request::PreparedRequest;
 
 /// Sends one HTTP request and reads the whole answer (at most `max_body` bytes of body).
 #[async_trait::async_trait]
@@ -468,7 +468,7 @@ mod tests {
         let sender = Sender::Reqwest(t.clone());
         for method in [http::Method::GET, http::Method::POST] {
             let build = || {
-                let mut rb = crate::endpoint::RequestBuilder::new(method.clone(), &base);
+                let mut rb = crate::spec::request::RequestBuilder::new(method.clone(), &base);
                 rb.path("/keys/");
                 rb.path_param("key", "a b", &[]).unwrap();
                 rb.query("q", "x y&z");

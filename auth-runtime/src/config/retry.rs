@@ -6,11 +6,9 @@ use http::{HeaderMap, StatusCode};
 
 use crate::config::RetryPolicy;
 use crate::error::Error;
-
-/// Statuses that may succeed on a retry: 408, 429, 500, 502, 503, 504.
-pub fn is_transient_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
-}
+#[cfg(test)]
+use crate::error::transient::is_transient_status;
+use crate::error::transient::should_retry_hint;
 
 /// Backoff before retry number `retry` (1 for the first retry): full jitter over a capped
 /// exponential, `random in [0, min(cap, initial * 2^(retry-1))]`. `unit` is a random number in
@@ -58,23 +56,10 @@ pub fn requested_wait(
         return Some(d);
     }
     if status == StatusCode::TOO_MANY_REQUESTS {
-        let reset = crate::ratelimit::RateLimit::from_headers(headers).reset_at?;
+        let reset = crate::error::rate_limit::RateLimit::from_headers(headers).reset_at?;
         return Some(reset.duration_since(now).unwrap_or(Duration::ZERO));
     }
     None
-}
-
-/// The server's own retry hint, `x-should-retry: true|false` (ASCII case-insensitive,
-/// surrounding whitespace ignored). `None` when the header is absent or says anything else.
-pub(crate) fn should_retry_hint(headers: &HeaderMap) -> Option<bool> {
-    let value = headers.get("x-should-retry")?.to_str().ok()?.trim();
-    if value.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
 }
 
 /// What the call loop does after a failed attempt.
@@ -162,7 +147,7 @@ pub(crate) fn rate_limited<B>(provider: &'static str, err: &Error<B>, wait: Dura
         Error::Provider(pe) => (pe.status, pe.rate_limit()),
         _ => (
             StatusCode::TOO_MANY_REQUESTS,
-            crate::ratelimit::RateLimit::default(),
+            crate::error::rate_limit::RateLimit::default(),
         ),
     };
     Error::RateLimited(crate::error::RateLimited {

@@ -7,14 +7,11 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::client::ClientCore;
 use http::HeaderMap;
-use http::header::{AUTHORIZATION, HeaderName};
 
-use crate::error::{Error, InvalidInput, MissingCredential};
-use crate::params::header_value;
+use crate::error::MissingCredential;
 use crate::secret::Secret;
-use crate::token::IssuedToken;
+use crate::spec::token::IssuedToken;
 
 /// A provider's client type. Implemented by `#[provider]`.
 #[diagnostic::on_unimplemented(
@@ -43,10 +40,14 @@ pub trait Provider: Sized + Send + Sync + 'static {
     fn default_headers(headers: &mut HeaderMap) {
         let _ = headers;
     }
+    /// The client core that runs this provider's calls: `ClientCore<Self>`, as
+    /// `#[provider]` sets it. An associated type, so that this sans-IO layer names no type of
+    /// the call layer above it.
+    type Core: Send + Sync + 'static;
     /// Wraps a configured core.
-    fn from_core(core: Arc<ClientCore<Self>>) -> Self;
+    fn from_core(core: Arc<Self::Core>) -> Self;
     /// The core.
-    fn core(&self) -> &ClientCore<Self>;
+    fn core(&self) -> &Self::Core;
 }
 
 /// Index of a scheme in [`Provider::SCHEMES`].
@@ -64,37 +65,10 @@ pub enum Placement {
     Header(&'static str),
 }
 
-/// Puts a credential or token where `placement` says, as a sensitive header value.
-pub(crate) fn place(
-    headers: &mut HeaderMap,
-    placement: Placement,
-    value: &str,
-    field: &'static str,
-) -> Result<(), InvalidInput> {
-    match placement {
-        Placement::Bearer => {
-            let mut v = String::with_capacity(7 + value.len());
-            v.push_str("Bearer ");
-            v.push_str(value);
-            headers.insert(AUTHORIZATION, header_value(&v, field, true)?);
-        }
-        Placement::Authorization => {
-            headers.insert(AUTHORIZATION, header_value(value, field, true)?);
-        }
-        Placement::Header(name) => {
-            headers.insert(
-                HeaderName::from_static(name),
-                header_value(value, field, true)?,
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Reads one credential from the client's credentials.
 pub type CredentialFn<P> = fn(&<P as Provider>::Credentials) -> Option<&Secret>;
 /// Obtains a token from an issuer endpoint.
-pub type IssueFn<P> = for<'a> fn(&'a ClientCore<P>) -> IssueFuture<'a>;
+pub type IssueFn<P> = for<'a> fn(&'a <P as Provider>::Core) -> IssueFuture<'a>;
 /// The future an [`IssueFn`] returns: the token exchange, not started until polled.
 pub type IssueFuture<'a> = Pin<
     Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>,
@@ -174,40 +148,6 @@ pub trait FromCredentials<P: Provider>: Sized {
     fn credentials_ready(credentials: &P::Credentials) -> bool {
         Self::from_credentials(credentials).is_ok()
     }
-}
-
-/// The generic issuer call: build the request from credentials, send it without auth, read the
-/// token. Referenced by the `SCHEMES` table that `#[provider]` generates.
-pub fn issue_with<'a, P, E>(core: &'a ClientCore<P>) -> IssueFuture<'a>
-where
-    P: Provider,
-    E: crate::endpoint::Endpoint<Provider = P> + FromCredentials<P> + 'static,
-    E::Response: crate::token::TokenResponse,
-{
-    Box::pin(async move {
-        let name = E::METADATA.name;
-        let req = E::from_credentials(core.credentials()).map_err(|e| {
-            crate::error::TokenExchangeError::new(
-                P::NAME,
-                name,
-                false,
-                Error::<E::ErrorBody>::MissingCredential(e),
-            )
-        })?;
-        let res = core.execute(&req).await;
-        match res {
-            Ok(resp) => Ok(crate::token::TokenResponse::issued_token(&resp)),
-            Err(e) => {
-                let transient = e.is_transient();
-                Err(crate::error::TokenExchangeError::new(
-                    P::NAME,
-                    name,
-                    transient,
-                    e,
-                ))
-            }
-        }
-    })
 }
 
 /// Whether an issuer's request can be built from these credentials (no secret is copied).

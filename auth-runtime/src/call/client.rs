@@ -1,0 +1,119 @@
+//! [`ClientCore`]: the configured state of one provider client (base URL, transport,
+//! configuration, clock, interceptors, retry budget, token caches, credentials), shared by
+//! the client's clones. The calls it sends are in `shell` and `pipeline`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::auth::cache::TokenCache;
+use crate::call::interceptor::Interceptors;
+use crate::config::Config;
+use crate::config::budget::BudgetState;
+use crate::config::clock::Clock;
+use crate::spec::provider::{Placement, Provider};
+use crate::spec::request::BaseUrl;
+use crate::transport::Sender;
+
+/// Configured state of one provider client. Generated clients hold it in an `Arc`, so
+/// cloning a client is cheap and clones share the token cache.
+pub struct ClientCore<P: Provider> {
+    pub(crate) shared: Shared,
+    pub(crate) credentials: P::Credentials,
+}
+
+/// The provider-independent part of a client: everything the call pipeline needs. The
+/// pipeline is written against this and a type-erased endpoint (`CallOps`), so it is
+/// compiled once in this crate instead of once per endpoint in every crate of specs.
+pub(crate) struct Shared {
+    pub(crate) base: BaseUrl,
+    pub(crate) transport: Sender,
+    pub(crate) caches: Box<[TokenCache]>,
+    pub(crate) config: Config,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// The user's steps of every call, in order.
+    pub(crate) interceptors: Interceptors,
+    /// The client-wide retry budget, shared by clones (they share this core).
+    pub(crate) budget: BudgetState,
+    /// The header of each credential scheme (by scheme index), built at its first use.
+    pub(crate) credential_headers: Box<[CredentialHeader]>,
+}
+
+/// A credential's header, built once (see [`crate::auth::placement::place_once`]).
+pub(crate) type CredentialHeader =
+    std::sync::OnceLock<(Placement, http::header::HeaderName, http::HeaderValue)>;
+
+/// A checked configuration, ready to become a client's core.
+pub(crate) struct Checked {
+    pub(crate) base: BaseUrl,
+    pub(crate) transport: Sender,
+    pub(crate) config: Config,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) interceptors: Interceptors,
+}
+
+impl<P: Provider> fmt::Debug for ClientCore<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &P::NAME)
+            .field("base_url", &self.shared.base.as_str())
+            .field("credentials", &self.credentials)
+            .field("config", &self.shared.config)
+            .field("interceptors", &self.shared.interceptors)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> ClientCore<P> {
+    /// Assembles a core from a checked configuration (see
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build)).
+    pub(crate) fn from_parts(checked: Checked, credentials: P::Credentials) -> Self {
+        ClientCore {
+            shared: Shared::new(checked, P::TOKEN_SLOTS, P::SCHEMES.len()),
+            credentials,
+        }
+    }
+
+    /// The client's credentials.
+    pub fn credentials(&self) -> &P::Credentials {
+        &self.credentials
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.shared.base
+    }
+
+    /// Timeouts, retries and the body cap.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// Drops every cached token (the next authenticated call fetches new ones).
+    pub fn clear_tokens(&self) {
+        for c in self.shared.caches.iter() {
+            c.clear();
+        }
+    }
+}
+
+impl Shared {
+    fn new(checked: Checked, token_slots: usize, schemes: usize) -> Self {
+        let Checked {
+            base,
+            transport,
+            config,
+            clock,
+            interceptors,
+        } = checked;
+        Shared {
+            base,
+            transport,
+            caches: (0..token_slots).map(|_| TokenCache::new()).collect(),
+            budget: BudgetState::new(config.retry.budget),
+            credential_headers: (0..schemes).map(|_| CredentialHeader::new()).collect(),
+            config,
+            clock,
+            interceptors,
+        }
+    }
+}

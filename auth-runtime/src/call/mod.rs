@@ -1,0 +1,13 @@
+//! The call layer: the client core and its builder, and the pipeline every call runs
+//! through (prepare, authorize, interceptors, send, replay or retry, decode).
+
+pub(crate) mod attempt;
+pub(crate) mod authorize;
+pub(crate) mod brief;
+pub(crate) mod builder;
+pub(crate) mod client;
+pub(crate) mod interceptor;
+pub(crate) mod issue;
+pub(crate) mod ops;
+pub(crate) mod pipeline;
+pub(crate) mod shell;
