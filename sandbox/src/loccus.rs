@@ -25,7 +25,7 @@ use crate::http_util::{
     BodyProblem, Field, bearer_token, field, header, json, json_object, no_route_message,
     wrong_method_message,
 };
-use crate::state::{AppState, Provider, lock};
+use crate::state::{Provider, ProviderState};
 use crate::token::{random_base64, uuid_v4};
 
 /// Latest representable `expiresAt`.
@@ -84,8 +84,11 @@ impl State {
     }
 }
 
+/// What this provider's handlers get: the shared pieces plus [`State`].
+pub(crate) type App = ProviderState<State>;
+
 /// Routes relative to `/loccus/v1`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/auth/credentials", post(sign_in))
         .route("/user", get(your_user))
@@ -96,6 +99,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(app)
 }
 
 /// A Hiya-shaped error:
@@ -164,14 +168,14 @@ fn bounded(
 }
 
 /// The signed-in user behind the request's bearer token (session or API key).
-fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<usize, HiyaError> {
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<usize, HiyaError> {
     let value = header(headers, "authorization")
         .map_err(|problem| HiyaError::unauthorized(problem.to_string()))?
         .ok_or_else(|| HiyaError::unauthorized("missing Authorization header"))?;
     let token = bearer_token(value)
         .ok_or_else(|| HiyaError::unauthorized("Authorization must be `Bearer <token>`"))?;
     let now = app.clock.now();
-    let state = lock(&app.loccus);
+    let state = app.lock();
     if let Some(session) = state.sessions.get(token) {
         return if session.expires_at > now {
             Ok(session.user)
@@ -188,7 +192,7 @@ fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<usize, HiyaError>
 }
 
 async fn sign_in(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, HiyaError> {
@@ -205,7 +209,7 @@ async fn sign_in(
         .map_or(FAR_FUTURE, truncate_micros);
     let token = random_base64(32);
     {
-        let mut state = lock(&app.loccus);
+        let mut state = app.lock();
         let user = state
             .users
             .iter()
@@ -231,12 +235,9 @@ async fn sign_in(
     ))
 }
 
-async fn your_user(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, HiyaError> {
+async fn your_user(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, HiyaError> {
     let user = authenticate(&app, &headers)?;
-    let state = lock(&app.loccus);
+    let state = app.lock();
     let user = state
         .users
         .get(user)
