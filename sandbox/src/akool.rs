@@ -3,6 +3,8 @@
 //!
 //! Business errors travel in HTTP 200 bodies `{"code": <n>, "msg": "..."}`:
 //! 1101 invalid/expired authorization, 1102 missing authorization, 1200 banned.
+//!
+//! Owns its [`State`] (minted tokens) and builds its router with it.
 
 use std::collections::HashMap;
 use std::time::Instant;

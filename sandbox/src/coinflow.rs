@@ -2,6 +2,9 @@
 //!
 //! Errors use Coinflow's `ApiError` shape `{"name": "...", "message": "..."}`:
 //! `ValidationError` with 400, `UnauthorizedError` with 401.
+//!
+//! Owns its [`State`] (issued messages, session keys) and builds its router
+//! with it.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;

@@ -4,6 +4,9 @@
 //! Errors are `{"detail": "..."}` (400/401/403/404/429) or a bare field map
 //! `{"<field>": ["..."]}` (422). Every response under the prefix carries
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+//!
+//! Owns its [`State`] (rate-limit windows) and builds its router with it;
+//! [`workspaces`] is the stateless workspace catalogue.
 
 mod workspaces;
 

@@ -1,6 +1,8 @@
 //! CoopFin Network: `POST /sandbox/token` plus a sandbox-only `whoami` probe.
 //!
 //! Errors are `{"error": "<text>"}`.
+//!
+//! Owns its [`State`] (issued access tokens) and builds its router with it.
 
 use std::collections::HashMap;
 use std::time::Instant;

@@ -1,5 +1,6 @@
 //! Loccus API keys: `POST/GET /user/keys`, `GET/PATCH/DELETE /user/keys/{key}`.
-//! `{key}` is the key's handle; keys are scoped to the signed-in user.
+//! `{key}` is the key's handle; keys are scoped to the signed-in user. The
+//! keys themselves are stored in [`super::store`].
 
 use std::collections::HashMap;
 
@@ -8,36 +9,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State as AxState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{App, HiyaError, authenticate, body_object, query_time};
-use crate::clock::rfc3339_micros;
+use super::error::{HiyaError, body_object, query_time};
+use super::store::{ApiKey, App, authenticate};
 use crate::http_util::{Field, field, json, query_pairs};
 use crate::token::{random_base64, uuid_v4};
-
-/// One API key.
-#[derive(Debug, Clone)]
-pub(super) struct ApiKey {
-    pub(super) owner: usize,
-    id: String,
-    handle: String,
-    alias: Option<String>,
-    pub(super) token: String,
-    created_at: OffsetDateTime,
-}
-
-impl ApiKey {
-    fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "handle": self.handle,
-            "alias": self.alias,
-            "token": self.token,
-            "createdAt": rfc3339_micros(self.created_at),
-        })
-    }
-}
 
 /// Lowercase alphanumerics separated by single hyphens, 1–50 characters.
 fn valid_handle(handle: &str) -> bool {
