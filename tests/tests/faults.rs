@@ -162,6 +162,14 @@ async fn probe_times_out(
     assert_between(elapsed, min_ms, max_ms);
 }
 
+/// A raw server answering each request with `head` and then stalling, and a Coolset client
+/// at it with `attempts` attempts and [`short`] timeouts.
+async fn stalling_server(head: &'static [u8], attempts: u32) -> (Raw, coolset::Client) {
+    let server = answer_then_stall(head).await;
+    let client = coolset_at(&server.base(), retry(attempts), short());
+    (server, client)
+}
+
 /// A transport that counts attempts (for failures no server can count).
 #[derive(Debug)]
 struct Counting {
@@ -314,9 +322,8 @@ async fn reset_after_accept_retried_on_get_not_on_post() {
 
 #[tokio::test]
 async fn accept_and_stall_times_out_per_attempt() {
-    let server = answer_then_stall(b"").await;
     // GET: three attempts of 200 ms, each on a fresh connection, within the 1 s total.
-    let client = coolset_at(&server.base(), retry(3), short());
+    let (server, client) = stalling_server(b"", 3).await;
     let want = (TimeoutKind::Attempt, 3, 600, 1000);
     probe_times_out("stall GET (3 x 200 ms)", &client, &server, want).await;
 
@@ -343,11 +350,9 @@ async fn total_timeout_bounds_the_call() {
 
 #[tokio::test]
 async fn headers_then_stalled_body_times_out() {
-    let server = answer_then_stall(
-        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"ok\"",
-    )
-    .await;
-    let client = coolset_at(&server.base(), retry(2), short());
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"ok\"";
+    let (server, client) = stalling_server(head, 2).await;
     let want = (TimeoutKind::Attempt, 2, 400, 800);
     probe_times_out(
         "headers then stalled body (2 x 200 ms)",
@@ -452,11 +457,9 @@ async fn endless_chunked_body_is_cut_off() {
 
 #[tokio::test]
 async fn huge_declared_length_is_refused_without_reading() {
-    let server = answer_then_stall(
-        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10737418240\r\n\r\n{",
-    )
-    .await;
-    let client = coolset_at(&server.base(), retry(3), short());
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10737418240\r\n\r\n{";
+    let (server, client) = stalling_server(head, 3).await;
     let (result, elapsed) = timed("10 GiB Content-Length", client.send(probe())).await;
     assert_transport(&result.unwrap_err(), TransportErrorKind::BodyTooLarge);
     assert!(elapsed < Duration::from_millis(500), "{elapsed:?}");

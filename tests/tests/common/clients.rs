@@ -28,6 +28,11 @@ pub fn loopback<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> 
         .allow_http_loopback(true)
 }
 
+/// A client of `P` at `base` holding `creds`, with the default retry policy.
+pub fn client_at<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> P {
+    loopback(base, creds).build().unwrap()
+}
+
 /// A client of `P` at `base` holding `creds`, with [`fast_retry`].
 pub fn fast_client<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> P {
     loopback(base, creds).retry(fast_retry()).build().unwrap()

@@ -1,6 +1,7 @@
 //! Test support shared by the integration suites (each does `mod common;` and uses a part
-//! of it): wiremock matchers and one-line mounts, loopback client builders, fault servers on
-//! raw sockets, canary scanners, token-shaped data, and endpoints declared with the public spec language.
+//! of it): wiremock matchers and one-line mounts, loopback client builders, fault servers
+//! on raw sockets, canary scanners, expected-variant helpers, token-shaped data, and
+//! endpoints declared with the public spec language.
 #![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 pub mod canary;
