@@ -3,6 +3,8 @@
 //!
 //! Business errors travel in HTTP 200 bodies `{"code": <n>, "msg": "..."}`:
 //! 1101 invalid/expired authorization, 1102 missing authorization, 1200 banned.
+//!
+//! Owns its [`State`] (minted tokens) and builds its router with it.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -20,7 +22,7 @@ use crate::http_util::{
     BodyProblem, Field, bearer_token, field, header, json, json_object, no_route_message,
     wrong_method_message,
 };
-use crate::state::{AppState, Provider, lock};
+use crate::state::{Provider, ProviderState};
 use crate::token::{fake_jwt, random_hex};
 
 const SUCCESS: u16 = 1000;
@@ -40,13 +42,17 @@ struct Minted {
     expires_at: Option<Instant>,
 }
 
+/// What this provider's handlers get: the shared pieces plus [`State`].
+pub(crate) type App = ProviderState<State>;
+
 /// Routes relative to `/akool`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/api/open/v3/getToken", post(get_token))
         .route("/api/open/v3/faceswap/quota/info", get(quota_info))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(app)
 }
 
 /// A business error: HTTP 200 with `{"code": <code>, "msg": "..."}`.
@@ -98,7 +104,7 @@ fn credential(body: &Map<String, Value>, key: &str) -> Result<String, Business> 
 }
 
 async fn get_token(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Business> {
@@ -130,7 +136,7 @@ async fn get_token(
     }
     let token = fake_jwt(&payload);
     {
-        let mut state = lock(&app.akool);
+        let mut state = app.lock();
         state
             .tokens
             .retain(|_, m| m.expires_at.is_none_or(|at| at > now));
@@ -147,7 +153,7 @@ async fn get_token(
 }
 
 /// Authenticates a request: `Authorization` wins over `x-api-key`.
-fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Business> {
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Business> {
     let authorization =
         header(headers, "authorization").map_err(|p| Business::invalid(&p.to_string()))?;
     if let Some(value) = authorization {
@@ -157,7 +163,7 @@ fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Business> {
         let token = bearer_token(value)
             .ok_or_else(|| Business::invalid("Authorization must be `Bearer <token>`"))?;
         let now = app.clock.now();
-        let minted = lock(&app.akool).tokens.get(token).copied();
+        let minted = app.lock().tokens.get(token).copied();
         return match minted {
             None => Err(Business::invalid("unknown token")),
             Some(m) if m.expires_at.is_some_and(|at| at <= now) => {
@@ -179,10 +185,7 @@ fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<(), Business> {
     }
 }
 
-async fn quota_info(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, Business> {
+async fn quota_info(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, Business> {
     authenticate(&app, &headers)?;
     Ok(json(
         StatusCode::OK,

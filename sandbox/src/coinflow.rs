@@ -2,6 +2,9 @@
 //!
 //! Errors use Coinflow's `ApiError` shape `{"name": "...", "message": "..."}`:
 //! `ValidationError` with 400, `UnauthorizedError` with 401.
+//!
+//! Owns its [`State`] (issued messages, session keys) and builds its router
+//! with it.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
@@ -15,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::clock::{ceil_secs, deadline};
 use crate::http_util::{header, json, no_route_message, wrong_method_message};
-use crate::state::{AppState, Provider, lock};
+use crate::state::{Provider, ProviderState};
 use crate::token::{fake_jwt, random_hex, sign_message};
 
 const USER_ID: &str = "x-coinflow-auth-user-id";
@@ -46,14 +49,18 @@ pub(crate) struct State {
     session_keys: HashMap<String, Instant>,
 }
 
+/// What this provider's handlers get: the shared pieces plus [`State`].
+pub(crate) type App = ProviderState<State>;
+
 /// Routes relative to `/coinflow/api`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/auth", get(get_message))
         .route("/auth/session-key", get(session_key))
         .route("/auth/verify", get(verify))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(app)
 }
 
 /// Coinflow's `ApiError`: `{"name": "...", "message": "..."}` with `status`.
@@ -102,10 +109,7 @@ fn read<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<Option<&'a str
     }
 }
 
-async fn get_message(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
+async fn get_message(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, ApiError> {
     let wallet = read(&headers, WALLET)?
         .ok_or_else(|| ApiError::validation(format!("header `{WALLET}` is required")))?
         .to_owned();
@@ -114,7 +118,7 @@ async fn get_message(
         random_hex(32)
     );
     {
-        let mut state = lock(&app.coinflow);
+        let mut state = app.lock();
         let queue = state.messages.entry(wallet).or_default();
         if queue.len() >= MESSAGES_PER_WALLET {
             queue.pop_front();
@@ -130,16 +134,13 @@ enum Subject {
     Wallet { wallet: String, blockchain: String },
 }
 
-async fn session_key(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
+async fn session_key(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, ApiError> {
     app.token_endpoint_delay().await;
     let key = mint(&app, &headers)?;
     Ok(json(StatusCode::OK, json!({ "key": key })))
 }
 
-fn mint(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+fn mint(app: &App, headers: &HeaderMap) -> Result<String, ApiError> {
     let user_id = read(headers, USER_ID)?;
     let auth = read(headers, AUTHORIZATION)?;
     let signed = read(headers, SIGNED_MESSAGE)?;
@@ -162,7 +163,7 @@ fn mint(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
                     "unknown merchant id `{merchant}`"
                 )));
             }
-            let state = lock(&app.coinflow);
+            let state = app.lock();
             let mut issued = state.messages.get(wallet).into_iter().flatten();
             if !issued.any(|m| sign_message(wallet, m) == signature) {
                 return Err(ApiError::unauthorized(
@@ -225,7 +226,7 @@ fn mint(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     }
     let key = fake_jwt(&payload);
     {
-        let mut state = lock(&app.coinflow);
+        let mut state = app.lock();
         state.session_keys.retain(|_, expires_at| *expires_at > now);
         state.session_keys.insert(key.clone(), deadline(now, ttl));
     }
@@ -258,11 +259,11 @@ fn check_blockchain(chain: &str) -> Result<(), ApiError> {
     }
 }
 
-async fn verify(AxState(app): AxState<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn verify(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, ApiError> {
     let key = read(&headers, SESSION_KEY)?
         .ok_or_else(|| ApiError::validation(format!("header `{SESSION_KEY}` is required")))?;
     let now = app.clock.now();
-    let state = lock(&app.coinflow);
+    let state = app.lock();
     match state.session_keys.get(key) {
         Some(expires_at) if *expires_at > now => Ok(StatusCode::OK.into_response()),
         Some(_) => Err(ApiError::unauthorized("session key expired")),

@@ -4,6 +4,9 @@
 //! Errors are `{"detail": "..."}` (400/401/403/404/429) or a bare field map
 //! `{"<field>": ["..."]}` (422). Every response under the prefix carries
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+//!
+//! Owns its [`State`] (rate-limit windows) and builds its router with it;
+//! [`workspaces`] is the stateless workspace catalogue.
 
 mod workspaces;
 
@@ -19,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::clock::{ceil_secs, deadline, unix_secs_ceil};
 use crate::http_util::{HeaderProblem, bearer_token, header, json, no_route_message, query_pairs};
-use crate::state::{AppState, lock};
+use crate::state::ProviderState;
 
 const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
 const INVALID_TOKEN: &str = "Invalid token.";
@@ -48,13 +51,17 @@ struct RateInfo {
     wait: Duration,
 }
 
+/// What this provider's handlers get: the shared pieces plus [`State`].
+pub(crate) type App = ProviderState<State>;
+
 /// Routes relative to `/coolset/api`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/accounts/user-config/", get(user_config))
         .route("/accounts/workspaces/", get(list_workspaces))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(app)
 }
 
 /// An error response of the Coolset shape, carrying the rate-limit headers.
@@ -105,10 +112,10 @@ fn bucket_key(headers: &HeaderMap) -> String {
 
 /// Reads (and with `consume`, spends one request of) a token's window.
 /// Returns the header values and whether the request is within budget.
-fn rate_window(app: &AppState, key: &str, consume: bool) -> (RateInfo, bool) {
+fn rate_window(app: &App, key: &str, consume: bool) -> (RateInfo, bool) {
     let limit = app.config.coolset_rate_limit;
     let now = app.clock.now();
-    let mut state = lock(&app.coolset);
+    let mut state = app.lock();
     let fresh = Window {
         started: now,
         started_wall: app.clock.wall(),
@@ -143,7 +150,7 @@ fn rate_window(app: &AppState, key: &str, consume: bool) -> (RateInfo, bool) {
 
 /// Authenticates, authorizes and throttles a request, like DRF does before a
 /// view runs. On success returns the header values for the final response.
-fn guard(app: &AppState, headers: &HeaderMap) -> Result<RateInfo, Reject> {
+fn guard(app: &App, headers: &HeaderMap) -> Result<RateInfo, Reject> {
     let key = bucket_key(headers);
     let reject = |status: StatusCode, text: &str| {
         let (rate, _) = rate_window(app, &key, false);
@@ -188,10 +195,7 @@ fn guard(app: &AppState, headers: &HeaderMap) -> Result<RateInfo, Reject> {
     Ok(rate)
 }
 
-async fn user_config(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, Reject> {
+async fn user_config(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, Reject> {
     let rate = guard(&app, &headers)?;
     let home = workspaces::seed().into_iter().next();
     let body = json!({
@@ -210,7 +214,7 @@ async fn user_config(
 }
 
 async fn list_workspaces(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Reject> {
@@ -231,12 +235,12 @@ async fn list_workspaces(
 }
 
 /// Header values for responses that neither spend nor need a token.
-fn peek(app: &AppState, headers: &HeaderMap) -> RateInfo {
+fn peek(app: &App, headers: &HeaderMap) -> RateInfo {
     rate_window(app, &bucket_key(headers), false).0
 }
 
 async fn not_found(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     method: Method,
     OriginalUri(uri): OriginalUri,
@@ -251,11 +255,7 @@ async fn not_found(
     }
 }
 
-async fn wrong_method(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-    method: Method,
-) -> Reject {
+async fn wrong_method(AxState(app): AxState<App>, headers: HeaderMap, method: Method) -> Reject {
     Reject::detail(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("Method \"{method}\" not allowed."),

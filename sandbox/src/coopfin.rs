@@ -1,6 +1,8 @@
 //! CoopFin Network: `POST /sandbox/token` plus a sandbox-only `whoami` probe.
 //!
 //! Errors are `{"error": "<text>"}`.
+//!
+//! Owns its [`State`] (issued access tokens) and builds its router with it.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -17,7 +19,7 @@ use crate::clock::{ceil_secs, deadline, millis};
 use crate::http_util::{
     Field, bearer_token, field, header, json, json_object, no_route_message, wrong_method_message,
 };
-use crate::state::{AppState, Provider, lock};
+use crate::state::{Provider, ProviderState};
 use crate::token::{fake_jwt, random_alnum, random_hex};
 
 /// Issued access tokens.
@@ -32,13 +34,17 @@ struct Issued {
     expires_at: Instant,
 }
 
+/// What this provider's handlers get: the shared pieces plus [`State`].
+pub(crate) type App = ProviderState<State>;
+
 /// Routes relative to `/coopfin/v1`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/sandbox/token", post(issue_token))
         .route("/_sandbox/whoami", get(whoami))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(app)
 }
 
 /// A CoopFin error: `{"error": "<message>"}` with `status`.
@@ -89,7 +95,7 @@ fn required(body: &Map<String, Value>, key: &str) -> Result<String, Error> {
 }
 
 async fn issue_token(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Error> {
@@ -114,7 +120,7 @@ async fn issue_token(
         "jti": random_hex(16),
     }));
     {
-        let mut state = lock(&app.coopfin);
+        let mut state = app.lock();
         state.tokens.retain(|_, issued| issued.expires_at > now);
         state.tokens.insert(
             token.clone(),
@@ -131,14 +137,14 @@ async fn issue_token(
     ))
 }
 
-async fn whoami(AxState(app): AxState<AppState>, headers: HeaderMap) -> Result<Response, Error> {
+async fn whoami(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, Error> {
     let value = header(&headers, "authorization")
         .map_err(|problem| Error::unauthorized(problem.to_string()))?
         .ok_or_else(|| Error::unauthorized("Missing Authorization header"))?;
     let token = bearer_token(value)
         .ok_or_else(|| Error::unauthorized("Authorization must be `Bearer <token>`"))?;
     let now = app.clock.now();
-    let state = lock(&app.coopfin);
+    let state = app.lock();
     match state.tokens.get(token) {
         None => Err(Error::unauthorized("Unknown token")),
         Some(issued) if issued.expires_at <= now => Err(Error::unauthorized("Token expired")),

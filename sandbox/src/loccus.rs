@@ -2,90 +2,38 @@
 //! API-key resource under `/user/keys`.
 //!
 //! Errors use the Hiya-wide shape
-//! `{"error": {"id": "<uuid>", "code": <status>, "errors": [{"message": "..."}]}}`.
+//! `{"error": {"id": "<uuid>", "code": <status>, "errors": [{"message": "..."}]}}`
+//! (see [`error`]). This file owns the router and the sign-in and `GET /user`
+//! handlers; [`store`] owns the provider state, [`keys`] the key handlers.
 
+mod error;
 mod keys;
+mod store;
 
-use std::collections::HashMap;
-use std::time::Instant;
+pub(crate) use store::{App, State};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State as AxState};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::clock::{deadline, parse_rfc3339, rfc3339_micros, truncate_micros};
-use crate::config::LoccusCredentials;
-use crate::http_util::{
-    BodyProblem, Field, bearer_token, field, header, json, json_object, no_route_message,
-    wrong_method_message,
-};
-use crate::state::{AppState, Provider, lock};
-use crate::token::{random_base64, uuid_v4};
+use self::error::{HiyaError, body_object, bounded};
+use self::store::{Session, authenticate};
+use crate::clock::{deadline, rfc3339_micros, truncate_micros};
+use crate::http_util::{json, no_route_message, wrong_method_message};
+use crate::state::Provider;
+use crate::token::random_base64;
 
 /// Latest representable `expiresAt`.
 const FAR_FUTURE: OffsetDateTime = datetime!(9999-12-31 23:59:59.999999 UTC);
 
-/// Users, sessions and API keys.
-#[derive(Debug)]
-pub(crate) struct State {
-    users: Vec<User>,
-    sessions: HashMap<String, Session>,
-    keys: Vec<keys::ApiKey>,
-}
-
-#[derive(Debug)]
-struct User {
-    id: &'static str,
-    handle: String,
-    password: String,
-    alias: Option<&'static str>,
-    email: String,
-    created_at: &'static str,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Session {
-    user: usize,
-    expires_at: Instant,
-}
-
-impl State {
-    /// The seeded users, no sessions, no keys.
-    pub(crate) fn seeded(creds: &LoccusCredentials) -> Self {
-        let users = vec![
-            User {
-                id: "3f6c1a52-8d1e-4b7a-9c0d-5e2f7a9b1c01",
-                handle: creds.handle.clone(),
-                password: creds.password.clone(),
-                alias: Some("Sandbox User"),
-                email: creds.email.clone(),
-                created_at: "2024-01-15T09:30:00.000000Z",
-            },
-            User {
-                id: "8a2d4e6f-1b3c-4d5e-8f70-9a1b2c3d4e02",
-                handle: creds.second_handle.clone(),
-                password: creds.second_password.clone(),
-                alias: None,
-                email: creds.second_email.clone(),
-                created_at: "2024-06-01T12:00:00.000000Z",
-            },
-        ];
-        Self {
-            users,
-            sessions: HashMap::new(),
-            keys: Vec::new(),
-        }
-    }
-}
-
 /// Routes relative to `/loccus/v1`.
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route("/auth/credentials", post(sign_in))
         .route("/user", get(your_user))
@@ -96,99 +44,11 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
-}
-
-/// A Hiya-shaped error:
-/// `{"error": {"id": "<uuid>", "code": <status>, "errors": [{"message": "..."}]}}`.
-#[derive(Debug)]
-pub(crate) struct HiyaError {
-    status: StatusCode,
-    message: String,
-}
-
-impl HiyaError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message)
-    }
-}
-
-impl IntoResponse for HiyaError {
-    fn into_response(self) -> Response {
-        json(
-            self.status,
-            json!({ "error": {
-                "id": uuid_v4(),
-                "code": self.status.as_u16(),
-                "errors": [{ "message": self.message }],
-            }}),
-        )
-    }
-}
-
-/// Parses a JSON object body; 415 for a non-JSON content type, else 400.
-fn body_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, HiyaError> {
-    json_object(headers, body).map_err(|problem| match problem {
-        BodyProblem::ContentType => {
-            HiyaError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, problem.to_string())
-        }
-        other => HiyaError::bad_request(other.to_string()),
-    })
-}
-
-/// Reads a required string with a length range (in characters).
-fn bounded(
-    body: &Map<String, Value>,
-    key: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, HiyaError> {
-    match field(body, key) {
-        Field::Text(s) if (min..=max).contains(&s.chars().count()) => Ok(s),
-        Field::Text(_) => Err(HiyaError::bad_request(format!(
-            "`{key}` must be {min}-{max} characters long"
-        ))),
-        Field::WrongType => Err(HiyaError::bad_request(format!("`{key}` must be a string"))),
-        Field::Missing | Field::Null => Err(HiyaError::bad_request(format!("`{key}` is required"))),
-    }
-}
-
-/// The signed-in user behind the request's bearer token (session or API key).
-fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<usize, HiyaError> {
-    let value = header(headers, "authorization")
-        .map_err(|problem| HiyaError::unauthorized(problem.to_string()))?
-        .ok_or_else(|| HiyaError::unauthorized("missing Authorization header"))?;
-    let token = bearer_token(value)
-        .ok_or_else(|| HiyaError::unauthorized("Authorization must be `Bearer <token>`"))?;
-    let now = app.clock.now();
-    let state = lock(&app.loccus);
-    if let Some(session) = state.sessions.get(token) {
-        return if session.expires_at > now {
-            Ok(session.user)
-        } else {
-            Err(HiyaError::unauthorized("session expired"))
-        };
-    }
-    state
-        .keys
-        .iter()
-        .find(|k| k.token == token)
-        .map(|k| k.owner)
-        .ok_or_else(|| HiyaError::unauthorized("invalid token"))
+        .with_state(app)
 }
 
 async fn sign_in(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, HiyaError> {
@@ -205,7 +65,7 @@ async fn sign_in(
         .map_or(FAR_FUTURE, truncate_micros);
     let token = random_base64(32);
     {
-        let mut state = lock(&app.loccus);
+        let mut state = app.lock();
         let user = state
             .users
             .iter()
@@ -231,12 +91,9 @@ async fn sign_in(
     ))
 }
 
-async fn your_user(
-    AxState(app): AxState<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, HiyaError> {
+async fn your_user(AxState(app): AxState<App>, headers: HeaderMap) -> Result<Response, HiyaError> {
     let user = authenticate(&app, &headers)?;
-    let state = lock(&app.loccus);
+    let state = app.lock();
     let user = state
         .users
         .get(user)
@@ -255,15 +112,6 @@ async fn your_user(
             "createdAt": user.created_at,
         }),
     ))
-}
-
-/// Parses an RFC 3339 query value into microsecond precision.
-fn query_time(name: &str, value: &str) -> Result<OffsetDateTime, HiyaError> {
-    parse_rfc3339(value).map(truncate_micros).ok_or_else(|| {
-        HiyaError::bad_request(format!(
-            "`{name}` must be an RFC 3339 date-time, got `{value}`"
-        ))
-    })
 }
 
 async fn not_found(method: Method, OriginalUri(uri): OriginalUri) -> HiyaError {

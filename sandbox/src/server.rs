@@ -1,4 +1,6 @@
-//! The running server: binding, routing, shutdown.
+//! The running server: binding, shutdown, and the top of the module graph,
+//! where [`AppState`] composes the shared pieces with every provider's own
+//! state and [`AppState::router`] nests each provider's routes.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -15,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{SandboxConfig, SeededCredentials};
 use crate::http_util::{json, no_route_message};
-use crate::state::{AppState, Provider, Stats};
+use crate::state::{Provider, ProviderState, Shared, Stats};
 use crate::{akool, coinflow, coolset, coopfin, loccus};
 
 /// How long [`Sandbox::shutdown`] waits for in-flight requests.
@@ -76,7 +78,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = AppState::new(config, format!("http://{addr}"));
-        let app = router(state.clone());
+        let app = state.router();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -103,7 +105,7 @@ impl Sandbox {
 
     /// Base URL of every provider.
     pub fn base_urls(&self) -> BaseUrls {
-        let url = |p: Provider| format!("{}{}", self.state.origin, p.prefix());
+        let url = |p: Provider| format!("{}{}", self.state.shared.origin, p.prefix());
         BaseUrls {
             coopfin: url(Provider::Coopfin),
             coinflow: url(Provider::Coinflow),
@@ -115,24 +117,24 @@ impl Sandbox {
 
     /// The credentials this instance accepts.
     pub fn credentials(&self) -> &SeededCredentials {
-        &self.state.config.credentials
+        &self.state.shared.config.credentials
     }
 
     /// The configuration this instance runs with.
     pub fn config(&self) -> &SandboxConfig {
-        &self.state.config
+        &self.state.shared.config
     }
 
     /// A snapshot of the request and token counters.
     pub fn stats(&self) -> Stats {
-        self.state.counters.snapshot()
+        self.state.shared.counters.snapshot()
     }
 
     /// Moves the sandbox clock forward by `by` (both the monotonic clock used
     /// for expiry and the wall clock used for timestamps), so tests can expire
     /// credentials without sleeping.
     pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by);
+        self.state.shared.clock.advance(by);
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to
@@ -158,26 +160,63 @@ impl Drop for Sandbox {
     }
 }
 
-/// The full router: one nested router per provider, request counting, and a
-/// fallback naming the unmatched method and path.
-fn router(state: AppState) -> Router {
-    Router::new()
-        .nest(Provider::Coopfin.prefix(), coopfin::router())
-        .nest(Provider::Coinflow.prefix(), coinflow::router())
-        .nest(Provider::Coolset.prefix(), coolset::router())
-        .nest(Provider::Akool.prefix(), akool::router())
-        .nest(Provider::Loccus.prefix(), loccus::router())
-        .fallback(fallback)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            count_requests,
-        ))
-        .with_state(state)
+/// The shared pieces composed with each provider's own state.
+#[derive(Debug, Clone)]
+struct AppState {
+    shared: Shared,
+    coopfin: coopfin::App,
+    coinflow: coinflow::App,
+    coolset: coolset::App,
+    akool: akool::App,
+    loccus: loccus::App,
 }
 
-async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+impl AppState {
+    fn new(config: SandboxConfig, origin: String) -> Self {
+        let loccus = loccus::State::seeded(&config.credentials.loccus);
+        let shared = Shared::new(config, origin);
+        Self {
+            coopfin: ProviderState::new(shared.clone(), coopfin::State::default()),
+            coinflow: ProviderState::new(shared.clone(), coinflow::State::default()),
+            coolset: ProviderState::new(shared.clone(), coolset::State::default()),
+            akool: ProviderState::new(shared.clone(), akool::State::default()),
+            loccus: ProviderState::new(shared.clone(), loccus),
+            shared,
+        }
+    }
+
+    /// The full router: one nested router per provider, request counting,
+    /// and a fallback naming the unmatched method and path.
+    fn router(&self) -> Router {
+        Router::new()
+            .nest(
+                Provider::Coopfin.prefix(),
+                coopfin::router(self.coopfin.clone()),
+            )
+            .nest(
+                Provider::Coinflow.prefix(),
+                coinflow::router(self.coinflow.clone()),
+            )
+            .nest(
+                Provider::Coolset.prefix(),
+                coolset::router(self.coolset.clone()),
+            )
+            .nest(Provider::Akool.prefix(), akool::router(self.akool.clone()))
+            .nest(
+                Provider::Loccus.prefix(),
+                loccus::router(self.loccus.clone()),
+            )
+            .fallback(fallback)
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                count_requests,
+            ))
+    }
+}
+
+async fn count_requests(State(shared): State<Shared>, request: Request, next: Next) -> Response {
     if let Some(provider) = Provider::for_path(request.uri().path()) {
-        state.counters.request(provider);
+        shared.counters.request(provider);
     }
     next.run(request).await
 }

@@ -1,12 +1,15 @@
-//! Router state shared by every handler of one sandbox instance, and the
-//! request/token counters behind [`crate::Sandbox::stats`].
+//! The pieces every provider shares: the [`Provider`] list and prefixes, the
+//! request/token counters behind [`crate::Sandbox::stats`], the [`Shared`]
+//! config/clock/origin bundle, and [`ProviderState`], which pairs them with
+//! one provider's own state. It knows no provider module: each provider owns
+//! its state type, and `server.rs` composes them.
 
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
-use crate::{akool, coinflow, coolset, coopfin, loccus};
 
 /// The five emulated providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,39 +129,27 @@ impl Counters {
     }
 }
 
-/// Everything a handler may need; cheap to clone.
+/// What every handler may need besides its provider's own state; cheap to
+/// clone.
 #[derive(Debug, Clone)]
-pub(crate) struct AppState {
+pub(crate) struct Shared {
     pub(crate) config: Arc<SandboxConfig>,
     pub(crate) clock: Clock,
     pub(crate) counters: Arc<Counters>,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub(crate) origin: Arc<str>,
-    pub(crate) coopfin: Arc<Mutex<coopfin::State>>,
-    pub(crate) coinflow: Arc<Mutex<coinflow::State>>,
-    pub(crate) coolset: Arc<Mutex<coolset::State>>,
-    pub(crate) akool: Arc<Mutex<akool::State>>,
-    pub(crate) loccus: Arc<Mutex<loccus::State>>,
 }
 
-impl AppState {
+impl Shared {
     pub(crate) fn new(config: SandboxConfig, origin: String) -> Self {
-        let loccus = loccus::State::seeded(&config.credentials.loccus);
         Self {
             config: Arc::new(config),
             clock: Clock::default(),
             counters: Arc::new(Counters::default()),
             origin: origin.into(),
-            coopfin: Arc::default(),
-            coinflow: Arc::default(),
-            coolset: Arc::default(),
-            akool: Arc::default(),
-            loccus: Arc::new(Mutex::new(loccus)),
         }
     }
-}
 
-impl AppState {
     /// Sleeps for the configured token-endpoint latency, if any.
     pub(crate) async fn token_endpoint_delay(&self) {
         let delay = self.config.token_endpoint_delay;
@@ -168,10 +159,45 @@ impl AppState {
     }
 }
 
-/// Locks a mutex, recovering the data if a previous holder panicked (handlers
-/// never leave state half-updated across a panic point).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+/// The router state of one provider: the [`Shared`] pieces (reachable through
+/// `Deref`) plus that provider's own state `T`, behind a mutex. Cheap to clone.
+#[derive(Debug)]
+pub(crate) struct ProviderState<T> {
+    shared: Shared,
+    own: Arc<Mutex<T>>,
+}
+
+impl<T> Clone for ProviderState<T> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            own: Arc::clone(&self.own),
+        }
+    }
+}
+
+impl<T> ProviderState<T> {
+    pub(crate) fn new(shared: Shared, own: T) -> Self {
+        Self {
+            shared,
+            own: Arc::new(Mutex::new(own)),
+        }
+    }
+
+    /// Locks the provider's own state, recovering the data if a previous
+    /// holder panicked (handlers never leave state half-updated across a
+    /// panic point).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        self.own.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<T> Deref for ProviderState<T> {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 #[cfg(test)]

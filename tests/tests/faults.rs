@@ -6,8 +6,8 @@
 //! `Retry-After: 1` case.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use std::fmt::Debug;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,20 +15,25 @@ use std::time::{Duration, Instant, SystemTime};
 
 use auth_sdk::__private::bytes::Bytes;
 use auth_sdk::{
-    Error, ReqwestTransport, RetryBudget, RetryPolicy, TimeoutKind, Timeouts, Transport,
-    TransportError, TransportErrorKind, coolset, coopfin, http, loccus,
+    ClientBuilder, Error, ManualClock, ReqwestTransport, RetryBudget, RetryPolicy, TimeoutKind,
+    Timeouts, Transport, TransportError, TransportErrorKind, coolset, coopfin, http, loccus,
 };
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use serde_json::json;
+use tokio::io::AsyncWriteExt as _;
+use wiremock::matchers::header;
+use wiremock::{MockServer, Respond, ResponseTemplate};
+
+mod common;
+use common::endpoints::{note, whoami};
+use common::{
+    OK_BODY, Raw, answer_then_stall, assert_never_shows, bearer, closed_port, count, json_reply,
+    loopback, mount, mount_any, on, raw, read_head, received, retry_policy, stall,
+};
 
 const TOKEN: &str = "ct_test_CANARY_token";
-const OK_BODY: &[u8] =
-    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
 
 // ---------------------------------------------------------------------------------------
-// User-declared endpoints (the public spec language).
+// User-declared endpoints (the public spec language); `note` and `whoami` are in `common`.
 
 mod probe {
     use auth_sdk::{endpoint, response};
@@ -60,47 +65,11 @@ mod create {
     }
 }
 
-mod note {
-    use auth_sdk::{endpoint, response};
-    /// A GET with a user-supplied header.
-    #[endpoint(name = note, provider = auth_sdk::coolset::Client, GET "/note", auth = token)]
-    pub struct Request {
-        /// Free text.
-        #[header("x-note")]
-        pub note: String,
-    }
-    /// Answer.
-    #[response(200)]
-    pub struct Response {
-        /// Whether it worked.
-        pub ok: bool,
-    }
-}
-
-#[allow(dead_code)] // the response is never decoded successfully here
-mod whoami {
-    use auth_sdk::{endpoint, response};
-    /// CoopFin call authenticated with an exchanged token.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/me", auth = token)]
-    pub struct Request {}
-    /// Who.
-    #[response(200)]
-    pub struct Response {
-        /// Id.
-        pub user_id: String,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Clients.
 
 fn retry(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        ..RetryPolicy::default()
-    }
+    retry_policy(max_attempts, 10, 40)
 }
 
 fn timeouts(attempt_ms: u64, total_ms: u64) -> Timeouts {
@@ -117,26 +86,37 @@ fn short() -> Timeouts {
     timeouts(200, 1000)
 }
 
-fn coolset_at(base: &str, retry: RetryPolicy, timeouts: Timeouts) -> coolset::Client {
-    coolset::Client::builder()
-        .credentials(coolset::Credentials::new().with_api_token(TOKEN))
-        .base_url(base)
-        .allow_http_loopback(true)
+fn coolset_builder(
+    base: &str,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+) -> ClientBuilder<coolset::Client> {
+    loopback(base, coolset::Credentials::new().with_api_token(TOKEN))
         .retry(retry)
+        .timeouts(timeouts)
+}
+
+fn coolset_at(base: &str, retry: RetryPolicy, timeouts: Timeouts) -> coolset::Client {
+    coolset_builder(base, retry, timeouts).build().unwrap()
+}
+
+fn loccus_at(base: &str, timeouts: Timeouts) -> loccus::Client {
+    let creds = loccus::Credentials::new().with_api_key("lk_test_CANARY");
+    loopback(format!("{base}/v1"), creds)
+        .retry(retry(3))
         .timeouts(timeouts)
         .build()
         .unwrap()
 }
 
-fn loccus_at(base: &str, timeouts: Timeouts) -> loccus::Client {
-    loccus::Client::builder()
-        .credentials(loccus::Credentials::new().with_api_key("lk_test_CANARY"))
-        .base_url(format!("{base}/v1"))
-        .allow_http_loopback(true)
+/// A CoopFin client at `server`'s `/v1` holding a key pair, with 3 attempts and [`short`].
+fn coopfin_builder(server: &MockServer) -> ClientBuilder<coopfin::Client> {
+    let creds = coopfin::Credentials::new()
+        .with_api_key("pk_test_1")
+        .with_secret_key("sk_test_CANARY");
+    loopback(format!("{}/v1", server.uri()), creds)
         .retry(retry(3))
-        .timeouts(timeouts)
-        .build()
-        .unwrap()
+        .timeouts(short())
 }
 
 fn probe() -> probe::Request {
@@ -151,70 +131,43 @@ fn report(case: &str, elapsed: Duration) {
     eprintln!("[faults] {case}: {} ms", elapsed.as_millis());
 }
 
-// ---------------------------------------------------------------------------------------
-// A raw loopback server: counts accepted connections, runs `handler` on each.
-
-struct Raw {
-    addr: SocketAddr,
-    accepts: Arc<AtomicUsize>,
+/// Awaits `call`, reports how long it took under `case`, and returns its output and the time.
+async fn timed<T>(case: &str, call: impl Future<Output = T>) -> (T, Duration) {
+    let start = Instant::now();
+    let out = call.await;
+    let elapsed = start.elapsed();
+    report(case, elapsed);
+    (out, elapsed)
 }
 
-impl Raw {
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-    fn accepts(&self) -> usize {
-        self.accepts.load(Ordering::SeqCst)
-    }
+/// Asserts `min_ms <= elapsed < max_ms`.
+fn assert_between(elapsed: Duration, min_ms: u64, max_ms: u64) {
+    assert!(elapsed >= Duration::from_millis(min_ms), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(max_ms), "{elapsed:?}");
 }
 
-async fn raw<F, Fut>(handler: F) -> Raw
-where
-    F: Fn(TcpStream, usize) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepts = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&accepts);
-    let handler = Arc::new(handler);
-    tokio::spawn(async move {
-        for _ in 0..1000 {
-            let Ok((stream, _)) = listener.accept().await else {
-                break;
-            };
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let h = Arc::clone(&handler);
-            tokio::spawn(async move { h(stream, n).await });
-        }
-    });
-    Raw { addr, accepts }
+/// Sends `probe()`, which must end in a `kind` timeout with `server` having accepted
+/// `accepts` connections in total, after `min_ms` and before `max_ms`.
+async fn probe_times_out(
+    case: &str,
+    client: &coolset::Client,
+    server: &Raw,
+    want: (TimeoutKind, usize, u64, u64),
+) {
+    let (kind, accepts, min_ms, max_ms) = want;
+    let (result, elapsed) = timed(case, client.send(probe())).await;
+    let err = result.unwrap_err();
+    assert_eq!(timeout_kind(&err), Some(kind), "{err:?}");
+    assert_eq!(server.accepts(), accepts);
+    assert_between(elapsed, min_ms, max_ms);
 }
 
-/// Reads the request head (bounded in size and time).
-async fn read_head(s: &mut TcpStream) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 64 * 1024 {
-        match tokio::time::timeout(Duration::from_secs(2), s.read(&mut chunk)).await {
-            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
-            _ => break,
-        }
-    }
-    buf
-}
-
-/// Holds a connection open without writing (longer than any client timeout here).
-async fn stall() {
-    tokio::time::sleep(Duration::from_secs(5)).await;
-}
-
-/// A closed loopback port.
-fn closed_port() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    drop(l);
-    addr
+/// A raw server answering each request with `head` and then stalling, and a Coolset client
+/// at it with `attempts` attempts and [`short`] timeouts.
+async fn stalling_server(head: &'static [u8], attempts: u32) -> (Raw, coolset::Client) {
+    let server = answer_then_stall(head).await;
+    let client = coolset_at(&server.base(), retry(attempts), short());
+    (server, client)
 }
 
 /// A transport that counts attempts (for failures no server can count).
@@ -276,11 +229,21 @@ fn transport_kind<B>(e: &Error<B>) -> Option<TransportErrorKind> {
     }
 }
 
+/// Asserts that `err` is a transport error of `kind`.
+fn assert_transport<B: Debug>(err: &Error<B>, kind: TransportErrorKind) {
+    assert_eq!(transport_kind(err), Some(kind), "{err:?}");
+}
+
 fn timeout_kind<B>(e: &Error<B>) -> Option<TimeoutKind> {
     match e {
         Error::Timeout(t) => Some(t.kind),
         _ => None,
     }
+}
+
+/// The HTTP status of `err`, if it has one.
+fn status_of<B>(err: &Error<B>) -> Option<u16> {
+    err.status().map(|s| s.as_u16())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,26 +254,20 @@ async fn refused_connection_is_connect_error_retried_even_on_post() {
     let addr = closed_port();
     for post in [false, true] {
         let calls = Arc::new(AtomicUsize::new(0));
-        let client = coolset::Client::builder()
-            .credentials(coolset::Credentials::new().with_api_token(TOKEN))
-            .base_url(format!("http://{addr}"))
-            .allow_http_loopback(true)
-            .retry(retry(3))
-            .timeouts(short())
+        let client = coolset_builder(&format!("http://{addr}"), retry(3), short())
             .transport(Counting {
                 inner: ReqwestTransport::new(Some(Duration::from_millis(500))).unwrap(),
                 calls: Arc::clone(&calls),
             })
             .build()
             .unwrap();
-        let start = Instant::now();
-        let err = if post {
-            client.send(create()).await.map(drop).unwrap_err()
+        let case = if post { "refused POST" } else { "refused GET" };
+        let (result, elapsed) = if post {
+            timed(case, async { client.send(create()).await.map(drop) }).await
         } else {
-            client.send(probe()).await.map(drop).unwrap_err()
+            timed(case, async { client.send(probe()).await.map(drop) }).await
         };
-        let elapsed = start.elapsed();
-        report(if post { "refused POST" } else { "refused GET" }, elapsed);
+        let err = result.unwrap_err();
         let Error::Transport(t) = &err else {
             panic!("{err:?}")
         };
@@ -334,23 +291,14 @@ async fn reset_after_accept_retried_on_get_not_on_post() {
     })
     .await;
     let client = coolset_at(&server.base(), retry(3), short());
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    report("reset GET", start.elapsed());
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::Io),
-        "{err:?}"
-    );
+    let (result, _) = timed("reset GET", client.send(probe())).await;
+    let err = result.unwrap_err();
+    assert_transport(&err, TransportErrorKind::Io);
     assert!(err.may_have_been_processed());
     assert_eq!(server.accepts(), 3);
 
     let err = client.send(create()).await.unwrap_err();
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::Io),
-        "{err:?}"
-    );
+    assert_transport(&err, TransportErrorKind::Io);
     assert_eq!(
         server.accepts(),
         4,
@@ -374,74 +322,45 @@ async fn reset_after_accept_retried_on_get_not_on_post() {
 
 #[tokio::test]
 async fn accept_and_stall_times_out_per_attempt() {
-    let server = raw(|mut s, _| async move {
-        let _ = read_head(&mut s).await;
-        stall().await;
-    })
-    .await;
     // GET: three attempts of 200 ms, each on a fresh connection, within the 1 s total.
-    let client = coolset_at(&server.base(), retry(3), short());
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("stall GET (3 x 200 ms)", elapsed);
-    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err:?}");
-    assert_eq!(server.accepts(), 3);
-    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(1000), "{elapsed:?}");
+    let (server, client) = stalling_server(b"", 3).await;
+    let want = (TimeoutKind::Attempt, 3, 600, 1000);
+    probe_times_out("stall GET (3 x 200 ms)", &client, &server, want).await;
 
     // Loccus create_key (POST): one attempt, and the error says it may have been processed.
     let loccus = loccus_at(&server.base(), short());
-    let start = Instant::now();
-    let err = loccus.create_key("new-key").await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("stall create_key (1 x 200 ms)", elapsed);
+    let case = "stall create_key (1 x 200 ms)";
+    let (result, elapsed) = timed(case, loccus.create_key("new-key").send()).await;
+    let err = result.unwrap_err();
     assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err:?}");
     assert!(err.may_have_been_processed());
     assert!(err.to_string().contains("may have been processed"), "{err}");
     assert_eq!(server.accepts(), 4);
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    assert_between(elapsed, 200, 600);
 }
 
 #[tokio::test]
 async fn total_timeout_bounds_the_call() {
-    let server = raw(|mut s, _| async move {
-        let _ = read_head(&mut s).await;
-        stall().await;
-    })
-    .await;
+    let server = answer_then_stall(b"").await;
     // Attempts of 400 ms would need 1.2 s; the total of 1 s ends the third one.
     let client = coolset_at(&server.base(), retry(3), timeouts(400, 1000));
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("stall GET, total 1 s", elapsed);
-    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Total), "{err:?}");
-    assert_eq!(server.accepts(), 3);
-    assert!(elapsed >= Duration::from_millis(1000), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    let want = (TimeoutKind::Total, 3, 1000, 1500);
+    probe_times_out("stall GET, total 1 s", &client, &server, want).await;
 }
 
 #[tokio::test]
 async fn headers_then_stalled_body_times_out() {
-    let server = raw(|mut s, _| async move {
-        let _ = read_head(&mut s).await;
-        let _ = s
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"ok\"")
-            .await;
-        stall().await;
-    })
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"ok\"";
+    let (server, client) = stalling_server(head, 2).await;
+    let want = (TimeoutKind::Attempt, 2, 400, 800);
+    probe_times_out(
+        "headers then stalled body (2 x 200 ms)",
+        &client,
+        &server,
+        want,
+    )
     .await;
-    let client = coolset_at(&server.base(), retry(2), short());
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("headers then stalled body (2 x 200 ms)", elapsed);
-    assert_eq!(timeout_kind(&err), Some(TimeoutKind::Attempt), "{err:?}");
-    assert_eq!(server.accepts(), 2);
-    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(800), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -456,14 +375,11 @@ async fn retry_after_timeout_uses_a_fresh_connection() {
     })
     .await;
     let client = coolset_at(&server.base(), retry(3), short());
-    let start = Instant::now();
-    let ok = client.send(probe()).await.unwrap();
-    let elapsed = start.elapsed();
-    report("stall then answer on a new connection", elapsed);
-    assert!(ok.ok);
+    let case = "stall then answer on a new connection";
+    let (result, elapsed) = timed(case, client.send(probe())).await;
+    assert!(result.unwrap().ok);
     assert_eq!(server.accepts(), 2, "the retry opened a second connection");
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    assert_between(elapsed, 200, 600);
 }
 
 #[tokio::test]
@@ -477,9 +393,8 @@ async fn truncated_body_is_typed_and_retried_on_get() {
     })
     .await;
     let client = coolset_at(&server.base(), retry(3), short());
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    report("truncated body GET", start.elapsed());
+    let (result, elapsed) = timed("truncated body GET", client.send(probe())).await;
+    let err = result.unwrap_err();
     assert!(
         matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::Io)
             || matches!(&err, Error::Decode(_)),
@@ -487,7 +402,7 @@ async fn truncated_body_is_typed_and_retried_on_get() {
     );
     assert!(err.is_transient());
     assert_eq!(server.accepts(), 3);
-    assert!(start.elapsed() < Duration::from_millis(900));
+    assert!(elapsed < Duration::from_millis(900));
 }
 
 #[tokio::test]
@@ -519,15 +434,9 @@ async fn endless_chunked_body_is_cut_off() {
     })
     .await;
     let client = coolset_at(&server.base(), retry(3), timeouts(2000, 3000));
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("64 MiB chunked body", elapsed);
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::BodyTooLarge),
-        "{err:?}"
-    );
+    let (result, elapsed) = timed("64 MiB chunked body", client.send(probe())).await;
+    let err = result.unwrap_err();
+    assert_transport(&err, TransportErrorKind::BodyTooLarge);
     assert!(!err.is_transient());
     assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
     for _ in 0..100 {
@@ -548,63 +457,30 @@ async fn endless_chunked_body_is_cut_off() {
 
 #[tokio::test]
 async fn huge_declared_length_is_refused_without_reading() {
-    let server = raw(|mut s, _| async move {
-        let _ = read_head(&mut s).await;
-        let _ = s
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10737418240\r\n\r\n{")
-            .await;
-        stall().await;
-    })
-    .await;
-    let client = coolset_at(&server.base(), retry(3), short());
-    let start = Instant::now();
-    let err = client.send(probe()).await.unwrap_err();
-    let elapsed = start.elapsed();
-    report("10 GiB Content-Length", elapsed);
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::BodyTooLarge),
-        "{err:?}"
-    );
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10737418240\r\n\r\n{";
+    let (server, client) = stalling_server(head, 3).await;
+    let (result, elapsed) = timed("10 GiB Content-Length", client.send(probe())).await;
+    assert_transport(&result.unwrap_err(), TransportErrorKind::BodyTooLarge);
     assert!(elapsed < Duration::from_millis(500), "{elapsed:?}");
     assert_eq!(server.accepts(), 1);
 }
 
 #[tokio::test]
 async fn redirects_are_not_followed_to_another_origin() {
-    let other = raw(|mut s, _| async move {
-        let _ = read_head(&mut s).await;
-        let _ = s.write_all(OK_BODY).await;
-    })
-    .await;
+    let other = answer_then_stall(OK_BODY).await;
     let server = MockServer::start().await;
     let location = format!("{}/collect", other.base());
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/create"))
-        .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let redirect =
+        |status| ResponseTemplate::new(status).insert_header("location", location.as_str());
+    mount(&server, on("GET", "/probe"), redirect(302), 1).await;
+    mount(&server, on("POST", "/create"), redirect(307), 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let err = client.send(probe()).await.unwrap_err();
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::Redirect),
-        "{err:?}"
-    );
+    assert_transport(&err, TransportErrorKind::Redirect);
     assert_eq!(err.status(), None);
     let err = client.send(create()).await.unwrap_err();
-    assert_eq!(
-        transport_kind(&err),
-        Some(TransportErrorKind::Redirect),
-        "{err:?}"
-    );
+    assert_transport(&err, TransportErrorKind::Redirect);
     assert!(!err.to_string().contains("CANARY"));
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(other.accepts(), 0, "the second origin was never contacted");
@@ -613,13 +489,8 @@ async fn redirects_are_not_followed_to_another_origin() {
 #[tokio::test]
 async fn header_values_with_control_characters_are_never_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/note"))
-        .and(header("x-note", "fine value"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let fine = on("GET", "/note").and(header("x-note", "fine value"));
+    mount(&server, fine, json_reply(200, json!({"ok": true})), 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     for bad in ["a\r\nx-evil: 1", "a\nb", "a\rb", "a\0b", "\u{7f}"] {
         let err = client
@@ -636,7 +507,7 @@ async fn header_values_with_control_characters_are_never_sent() {
         .await
         .unwrap();
     assert!(ok.ok);
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -646,25 +517,27 @@ async fn header_values_with_control_characters_are_never_sent() {
 async fn server_errors_retried_on_get_not_on_post() {
     for status in [500u16, 502, 503, 504] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/probe"))
-            .respond_with(ResponseTemplate::new(status))
-            .expect(3)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/create"))
-            .respond_with(ResponseTemplate::new(status))
-            .expect(1)
-            .mount(&server)
-            .await;
+        mount(
+            &server,
+            on("GET", "/probe"),
+            ResponseTemplate::new(status),
+            3,
+        )
+        .await;
+        mount(
+            &server,
+            on("POST", "/create"),
+            ResponseTemplate::new(status),
+            1,
+        )
+        .await;
         let client = coolset_at(&server.uri(), retry(3), short());
         let start = Instant::now();
         let err = client.send(probe()).await.unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err:?}");
+        assert_eq!(status_of(&err), Some(status), "{err:?}");
         assert!(matches!(err, Error::Provider(_)));
         let err = client.send(create()).await.unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err:?}");
+        assert_eq!(status_of(&err), Some(status), "{err:?}");
         assert!(start.elapsed() < Duration::from_millis(1000));
         server.verify().await;
     }
@@ -677,35 +550,24 @@ async fn idempotent_post_retries_are_identical_and_backed_off_within_the_cap() {
     let (script, arrivals) = Script::new(vec![
         ResponseTemplate::new(503),
         ResponseTemplate::new(503),
-        ResponseTemplate::new(200).set_body_json(
-            serde_json::json!({"token_type": "Bearer", "token": "tok", "expires_in": 60}),
+        json_reply(
+            200,
+            json!({"token_type": "Bearer", "token": "tok", "expires_in": 60}),
         ),
     ]);
-    Mock::given(method("POST"))
-        .and(path("/v1/sandbox/token"))
-        .respond_with(script)
-        .expect(3)
-        .mount(&server)
-        .await;
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(30),
-        max_backoff: Duration::from_millis(60),
-        ..RetryPolicy::default()
-    };
-    let client = coopfin::Client::builder()
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
-        .retry(policy)
-        .timeouts(short())
-        .build()
-        .unwrap();
+    mount(&server, on("POST", "/v1/sandbox/token"), script, 3).await;
+    let client: coopfin::Client =
+        loopback(format!("{}/v1", server.uri()), coopfin::Credentials::new())
+            .retry(retry_policy(3, 30, 60))
+            .timeouts(short())
+            .build()
+            .unwrap();
     let token = client
         .create_token("pk_test_1", "sk_test_CANARY")
         .await
         .unwrap();
     assert_eq!(token.expires_in, 60);
-    let received = server.received_requests().await.unwrap();
+    let received = received(&server).await;
     assert_eq!(received.len(), 3);
     for r in &received[1..] {
         assert_eq!(
@@ -727,15 +589,8 @@ async fn idempotent_post_retries_are_identical_and_backed_off_within_the_cap() {
 async fn client_errors_are_never_retried() {
     for status in [400u16, 401, 403, 404, 422] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/probe"))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .set_body_json(serde_json::json!({"detail": "no", "error_code": "x"})),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+        let body = json!({"detail": "no", "error_code": "x"});
+        mount(&server, on("GET", "/probe"), json_reply(status, body), 1).await;
         let client = coolset_at(&server.uri(), retry(3), short());
         let err = client.send(probe()).await.unwrap_err();
         let pe = err.provider_error().unwrap();
@@ -751,19 +606,12 @@ async fn retry_after_one_second_is_honoured() {
     let server = MockServer::start().await;
     let (script, arrivals) = Script::new(vec![
         ResponseTemplate::new(429).insert_header("retry-after", "1"),
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})),
+        json_reply(200, json!({"ok": true})),
     ]);
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(script)
-        .expect(2)
-        .mount(&server)
-        .await;
+    mount(&server, on("GET", "/probe"), script, 2).await;
     let client = coolset_at(&server.uri(), retry(3), timeouts(500, 3000));
-    let start = Instant::now();
-    let ok = client.send(probe()).await.unwrap();
-    report("429 Retry-After: 1 then 200", start.elapsed());
-    assert!(ok.ok);
+    let (result, _) = timed("429 Retry-After: 1 then 200", client.send(probe())).await;
+    assert!(result.unwrap().ok);
     let a = arrivals.lock().unwrap().clone();
     assert_eq!(a.len(), 2);
     let gap = a[1] - a[0];
@@ -778,30 +626,19 @@ async fn retry_after_one_second_is_honoured() {
 #[tokio::test]
 async fn waits_beyond_the_cap_are_rate_limited_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let long_wait = ResponseTemplate::new(429).insert_header("retry-after", "120");
+    mount(&server, on("GET", "/probe"), long_wait, 1).await;
     let reset = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_secs()
         + 3600;
     // Coolset style: no Retry-After, the window resets in an hour; on a POST.
-    Mock::given(method("POST"))
-        .and(path("/create"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-ratelimit-limit", "100")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string().as_str())
-                .set_body_json(serde_json::json!({"detail": "Request was throttled."})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let throttled = json_reply(429, json!({"detail": "Request was throttled."}))
+        .insert_header("x-ratelimit-limit", "100")
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-reset", reset.to_string().as_str());
+    mount(&server, on("POST", "/create"), throttled, 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let start = Instant::now();
     let err = client.send(probe()).await.unwrap_err();
@@ -836,12 +673,7 @@ async fn waits_beyond_the_cap_are_rate_limited_errors() {
 #[tokio::test]
 async fn empty_success_body_is_a_decode_error() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, on("GET", "/probe"), ResponseTemplate::new(200), 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let err = client.send(probe()).await.unwrap_err();
     let Error::Decode(d) = &err else {
@@ -855,12 +687,8 @@ async fn empty_success_body_is_a_decode_error() {
 async fn html_502_is_a_provider_error_with_raw_body() {
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(502).set_body_raw(html, "text/html"))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let bad_gateway = ResponseTemplate::new(502).set_body_raw(html, "text/html");
+    mount(&server, on("GET", "/probe"), bad_gateway, 3).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let err = client.send(probe()).await.unwrap_err();
     let pe = err.provider_error().unwrap();
@@ -872,48 +700,13 @@ async fn html_502_is_a_provider_error_with_raw_body() {
 
 #[tokio::test]
 async fn token_response_without_token_is_a_token_exchange_decode_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/sandbox/token"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"token_type": "Bearer", "expires_in": 60})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/me"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u"})))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_1")
-                .with_secret_key("sk_test_CANARY"),
-        )
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
-        .retry(retry(3))
-        .timeouts(short())
-        .build()
-        .unwrap();
+    let server = coopfin_server(json!({"token_type": "Bearer", "expires_in": 60}), 1, 0).await;
+    let client = coopfin_builder(&server).build().unwrap();
     let err = client.send(whoami::Request::new()).await.unwrap_err();
-    let Error::TokenExchange(te) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(te.issuer, "create_token");
-    let inner = te
-        .inner()
-        .downcast_ref::<Error<coopfin::ErrorBody>>()
-        .expect("the issuer call's error");
-    let Error::Decode(d) = inner else {
-        panic!("{inner:?}")
-    };
+    let d = exchange_decode_error(&err);
     assert_eq!(d.status.as_u16(), 200);
     assert!(!err.to_string().contains("CANARY"));
+    assert_eq!(count(&server, "/v1/me").await, 0, "the API got nothing");
     server.verify().await;
 }
 
@@ -922,21 +715,14 @@ async fn token_response_without_token_is_a_token_exchange_decode_error() {
 
 async fn always_503() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
+    mount_any(&server, on("GET", "/probe"), ResponseTemplate::new(503)).await;
     server
 }
 
 fn budget_policy(budget: Option<RetryBudget>) -> RetryPolicy {
     RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
         budget,
-        ..RetryPolicy::default()
+        ..retry_policy(3, 5, 20)
     }
 }
 
@@ -948,7 +734,7 @@ async fn concurrent_calls(client: &coolset::Client, calls: usize) {
     }
     for t in tasks {
         let err = t.await.unwrap().unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(status_of(&err), Some(503));
     }
 }
 
@@ -962,10 +748,9 @@ async fn retry_budget_bounds_load_under_sustained_failure() {
         budget_policy(Some(budget)),
         timeouts(1000, 2000),
     );
-    let start = Instant::now();
-    concurrent_calls(&client, CALLS).await;
-    let arrivals = server.received_requests().await.unwrap().len();
-    report("100 concurrent calls, always 503, budget", start.elapsed());
+    let case = "100 concurrent calls, always 503, budget";
+    timed(case, concurrent_calls(&client, CALLS)).await;
+    let arrivals = received(&server).await.len();
     eprintln!("[faults] budget: {CALLS} calls -> {arrivals} arrivals");
     let bound = CALLS + CALLS * budget.percent as usize / 100 + budget.burst as usize;
     assert!(arrivals >= CALLS, "{arrivals}");
@@ -975,7 +760,7 @@ async fn retry_budget_bounds_load_under_sustained_failure() {
     let server = always_503().await;
     let client = coolset_at(&server.uri(), budget_policy(None), timeouts(1000, 2000));
     concurrent_calls(&client, CALLS).await;
-    let arrivals = server.received_requests().await.unwrap().len();
+    let arrivals = received(&server).await.len();
     eprintln!("[faults] no budget: {CALLS} calls -> {arrivals} arrivals");
     assert_eq!(arrivals, CALLS * 3);
 }
@@ -993,10 +778,9 @@ async fn retry_budget_is_shared_by_clones_and_refills_with_calls() {
     for i in 0..calls {
         let c = if i % 2 == 0 { &client } else { &clone };
         let err = c.send(probe()).await.unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(status_of(&err), Some(503));
     }
-    let arrivals = server.received_requests().await.unwrap().len();
-    let retries = arrivals - calls;
+    let retries = received(&server).await.len() - calls;
     eprintln!("[faults] sequential budget: {calls} calls -> {retries} retries");
     // 4 banked + 20 % of 30 calls = 10 retries at most (and at least 6 were earned).
     assert!((6..=10).contains(&retries), "{retries}");
@@ -1005,32 +789,25 @@ async fn retry_budget_is_shared_by_clones_and_refills_with_calls() {
 // ---------------------------------------------------------------------------------------
 // Server retry hints (R9): `x-should-retry` overrides the status classification.
 
+/// `status` carrying `x-should-retry: <hint>`.
+fn hinted(status: u16, hint: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).insert_header("x-should-retry", hint)
+}
+
 #[tokio::test]
 async fn should_retry_false_is_not_retried_even_on_a_503() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(503).insert_header("x-should-retry", "false"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, on("GET", "/probe"), hinted(503, "false"), 1).await;
     // A "permanent 429": quota exhausted, with a short Retry-After that would otherwise be
     // honoured.
-    Mock::given(method("GET"))
-        .and(path("/note"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-should-retry", "false")
-                .insert_header("retry-after", "1")
-                .set_body_json(serde_json::json!({"detail": "Monthly quota exhausted."})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let quota = hinted(429, "false")
+        .insert_header("retry-after", "1")
+        .set_body_json(json!({"detail": "Monthly quota exhausted."}));
+    mount(&server, on("GET", "/note"), quota, 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let start = Instant::now();
     let err = client.send(probe()).await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(status_of(&err), Some(503), "{err:?}");
     assert!(matches!(err, Error::Provider(_)));
     assert!(!err.is_transient(), "the server said a retry cannot help");
     let err = client
@@ -1056,23 +833,11 @@ async fn should_retry_false_is_not_retried_even_on_a_503() {
 async fn should_retry_true_retries_a_409_on_get_but_never_a_post() {
     let server = MockServer::start().await;
     let (script, arrivals) = Script::new(vec![
-        ResponseTemplate::new(409)
-            .insert_header("x-should-retry", "true")
-            .set_body_json(serde_json::json!({"detail": "locked", "error_code": "busy"})),
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})),
+        hinted(409, "true").set_body_json(json!({"detail": "locked", "error_code": "busy"})),
+        json_reply(200, json!({"ok": true})),
     ]);
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(script)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/create"))
-        .respond_with(ResponseTemplate::new(409).insert_header("x-should-retry", "true"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, on("GET", "/probe"), script, 2).await;
+    mount(&server, on("POST", "/create"), hinted(409, "true"), 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let ok = client.send(probe()).await.unwrap();
     assert!(ok.ok);
@@ -1082,27 +847,17 @@ async fn should_retry_true_retries_a_409_on_get_but_never_a_post() {
         "the 409 was retried once"
     );
     let err = client.send(create()).await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err:?}");
+    assert_eq!(status_of(&err), Some(409), "{err:?}");
     assert!(err.is_transient(), "the hint makes it transient...");
     server.verify().await; // ...but a POST that reached the server is not retried.
 
     // Without the hint a 409 is final; with it, attempts stay bounded by max_attempts.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/probe"))
-        .respond_with(ResponseTemplate::new(409).insert_header("x-should-retry", "true"))
-        .expect(3)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/note"))
-        .respond_with(ResponseTemplate::new(409))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, on("GET", "/probe"), hinted(409, "true"), 3).await;
+    mount(&server, on("GET", "/note"), ResponseTemplate::new(409), 1).await;
     let client = coolset_at(&server.uri(), retry(3), short());
     let err = client.send(probe()).await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
+    assert_eq!(status_of(&err), Some(409));
     let err = client
         .send(note::Request::new("x".to_owned()))
         .await
@@ -1120,43 +875,22 @@ const T6_TOKEN: &str = "tok_test_CANARY_T6";
 /// and whose `/me` answers `{"user_id": "u"}` (expected `calls` times, with the token).
 async fn coopfin_server(token_body: serde_json::Value, exchanges: u64, calls: u64) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/sandbox/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body))
-        .expect(exchanges)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/me"))
-        .and(header(
-            "authorization",
-            format!("Bearer {T6_TOKEN}").as_str(),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u"})))
-        .expect(calls)
-        .mount(&server)
-        .await;
+    let token = json_reply(200, token_body);
+    mount(&server, on("POST", "/v1/sandbox/token"), token, exchanges).await;
+    let me = on("GET", "/v1/me").and(bearer(T6_TOKEN));
+    mount(&server, me, json_reply(200, json!({"user_id": "u"})), calls).await;
     server
 }
 
-fn coopfin_at(server: &MockServer, clock: &auth_sdk::ManualClock) -> coopfin::Client {
-    coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_1")
-                .with_secret_key("sk_test_CANARY"),
-        )
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
+fn coopfin_at(server: &MockServer, clock: &ManualClock) -> coopfin::Client {
+    coopfin_builder(server)
         .clock(clock.clone())
-        .retry(retry(3))
-        .timeouts(short())
         .build()
         .unwrap()
 }
 
 fn token_body(expires_in: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({"token_type": "Bearer", "token": T6_TOKEN, "expires_in": expires_in})
+    json!({"token_type": "Bearer", "token": T6_TOKEN, "expires_in": expires_in})
 }
 
 /// The issuer's decode error inside a token-exchange error.
@@ -1175,29 +909,17 @@ fn exchange_decode_error(err: &Error<coopfin::ErrorBody>) -> &auth_sdk::DecodeEr
     d
 }
 
-fn assert_no_canary(err: &Error<coopfin::ErrorBody>) {
-    let mut texts = vec![err.to_string(), format!("{err:?}")];
-    let mut cur = std::error::Error::source(err);
-    while let Some(c) = cur {
-        texts.push(c.to_string());
-        cur = c.source();
-    }
-    for t in texts {
-        assert!(!t.contains("CANARY"), "{t}");
-    }
-}
-
 #[tokio::test]
 async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
     for value in [
-        serde_json::json!("86400"),
-        serde_json::json!(86400.5),
-        serde_json::json!(null),
+        json!("86400"),
+        json!(86400.5),
+        json!(null),
         // Beyond i64: refused, not wrapped.
-        serde_json::json!(10_000_000_000_000_000_000u64),
+        json!(10_000_000_000_000_000_000u64),
     ] {
         let server = coopfin_server(token_body(value.clone()), 1, 0).await;
-        let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+        let client = coopfin_at(&server, &ManualClock::new());
         let err = client.send(whoami::Request::new()).await.unwrap_err();
         let d = exchange_decode_error(&err);
         assert_eq!(d.path, "expires_in", "{value}: {d:?}");
@@ -1206,7 +928,7 @@ async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
         let text = err.to_string();
         assert!(text.contains("`expires_in`"), "{value}: {text}");
         assert!(!err.is_transient(), "a bad body is not retried");
-        assert_no_canary(&err);
+        assert_never_shows(&err, "CANARY");
         // The raw body is kept for the caller, behind the secret wrapper.
         assert!(
             String::from_utf8_lossy(d.raw_body().expose_secret()).contains(T6_TOKEN),
@@ -1218,25 +940,20 @@ async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
 
 #[tokio::test]
 async fn missing_expires_in_is_a_decode_error() {
-    let server = coopfin_server(
-        serde_json::json!({"token_type": "Bearer", "token": T6_TOKEN}),
-        1,
-        0,
-    )
-    .await;
-    let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+    let server = coopfin_server(json!({"token_type": "Bearer", "token": T6_TOKEN}), 1, 0).await;
+    let client = coopfin_at(&server, &ManualClock::new());
     let err = client.send(whoami::Request::new()).await.unwrap_err();
     let d = exchange_decode_error(&err);
     assert_eq!(d.category, "data", "{d:?}");
-    assert_no_canary(&err);
+    assert_never_shows(&err, "CANARY");
     server.verify().await;
 }
 
 #[tokio::test]
 async fn zero_or_negative_expires_in_is_used_once_and_not_cached() {
     for value in [0i64, -5, i64::MIN] {
-        let server = coopfin_server(token_body(serde_json::json!(value)), 2, 2).await;
-        let client = coopfin_at(&server, &auth_sdk::ManualClock::new());
+        let server = coopfin_server(token_body(json!(value)), 2, 2).await;
+        let client = coopfin_at(&server, &ManualClock::new());
         for _ in 0..2 {
             let me = client.send(whoami::Request::new()).await.unwrap();
             assert_eq!(me.user_id, "u");
@@ -1248,8 +965,8 @@ async fn zero_or_negative_expires_in_is_used_once_and_not_cached() {
 #[tokio::test]
 async fn huge_expires_in_is_cached_without_expiry_or_overflow() {
     for value in [1_000_000_000_000_000i64, i64::MAX] {
-        let server = coopfin_server(token_body(serde_json::json!(value)), 1, 3).await;
-        let clock = auth_sdk::ManualClock::new();
+        let server = coopfin_server(token_body(json!(value)), 1, 3).await;
+        let clock = ManualClock::new();
         let client = coopfin_at(&server, &clock);
         client.send(whoami::Request::new()).await.unwrap();
         client.send(whoami::Request::new()).await.unwrap();

@@ -12,23 +12,8 @@ use auth_sdk::{
 };
 use proptest::prelude::*;
 
-#[allow(dead_code)] // the response is never decoded successfully here
-mod note {
-    use auth_sdk::{endpoint, response};
-    /// A GET with a user-supplied header.
-    #[endpoint(name = note, provider = auth_sdk::coolset::Client, GET "/note", auth = token)]
-    pub struct Request {
-        /// Free text.
-        #[header("x-note")]
-        pub note: String,
-    }
-    /// Answer.
-    #[response(200)]
-    pub struct Response {
-        /// Whether it worked.
-        pub ok: bool,
-    }
-}
+mod common;
+use common::endpoints::note;
 
 #[allow(dead_code)] // the response is never decoded successfully here
 mod thing {

@@ -7,23 +7,25 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use auth_sdk::coolset::{self, ErrorBody, WorkspaceType};
 use auth_sdk::{Error, RetryPolicy};
 use serde_json::json;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::header;
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 mod common;
-use common::{NoQuery, QueryIs, fast_retry};
+use common::{
+    NoQuery, QueryIs, bearer, fast_retry, json_reply, loopback, missing_credential,
+    missing_credential_of, mount, on, provider_error, received, unix_secs,
+};
 
 const TOKEN: &str = "sk_test_coolset_0001";
+const USER_CONFIG: &str = "/api/accounts/user-config/";
+const WORKSPACES: &str = "/api/accounts/workspaces/";
 
 fn client_with(
     server: &MockServer,
     creds: coolset::Credentials,
     retry: RetryPolicy,
 ) -> coolset::Client {
-    coolset::Client::builder()
-        .credentials(creds)
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
+    loopback(format!("{}/api", server.uri()), creds)
         .retry(retry)
         .build()
         .unwrap()
@@ -35,6 +37,28 @@ fn client(server: &MockServer) -> coolset::Client {
         coolset::Credentials::new().with_api_token(TOKEN),
         fast_retry(),
     )
+}
+
+/// A client holding [`TOKEN`] with retries disabled.
+fn no_retry_client(server: &MockServer) -> coolset::Client {
+    let creds = coolset::Credentials::new().with_api_token(TOKEN);
+    client_with(server, creds, RetryPolicy::disabled())
+}
+
+/// `GET route` with no query, the bearer [`TOKEN`] and `content-type: application/json`.
+fn authenticated_get(route: &str) -> MockBuilder {
+    on("GET", route)
+        .and(NoQuery)
+        .and(bearer(TOKEN))
+        .and(header("content-type", "application/json"))
+}
+
+/// `answer` with the three `X-RateLimit-*` headers: a limit of 1000, `remaining`, `reset`.
+fn rate_limited(answer: ResponseTemplate, remaining: &str, reset: &str) -> ResponseTemplate {
+    answer
+        .insert_header("X-RateLimit-Limit", "1000")
+        .insert_header("X-RateLimit-Remaining", remaining)
+        .insert_header("X-RateLimit-Reset", reset)
 }
 
 fn workspaces_body() -> serde_json::Value {
@@ -70,56 +94,36 @@ fn workspaces_body() -> serde_json::Value {
 }
 
 fn unix_in(secs: u64) -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + secs
+    unix_secs(SystemTime::now()) + secs
 }
 
 #[tokio::test]
 async fn user_config_sends_bearer_and_content_type_and_reads_rate_limit_headers() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/user-config/"))
-        .and(NoQuery)
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .and(header("content-type", "application/json"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(
-                    json!({"user": {"email": "dev@example.invalid"}, "features": ["esg"]}),
-                )
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "998")
-                .insert_header("X-RateLimit-Reset", "1767225600"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let config = json!({"user": {"email": "dev@example.invalid"}, "features": ["esg"]});
+    let answer = rate_limited(json_reply(200, config.clone()), "998", "1767225600");
+    mount(&server, authenticated_get(USER_CONFIG), answer, 1).await;
 
     let resp = client(&server).user_config().await.unwrap();
-    assert_eq!(
-        resp.config,
-        json!({"user": {"email": "dev@example.invalid"}, "features": ["esg"]})
-    );
+    assert_eq!(resp.config, config);
     assert_eq!(resp.rate_limit, Some(1000));
     assert_eq!(resp.rate_limit_remaining, Some(998));
     assert_eq!(resp.rate_limit_reset, Some(1_767_225_600));
 
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = received(&server).await;
     assert!(reqs[0].body.is_empty(), "a GET carries no body");
 }
 
 #[tokio::test]
 async fn user_config_without_rate_limit_headers_leaves_them_none() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/user-config/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(
+        &server,
+        on("GET", USER_CONFIG),
+        json_reply(200, json!({})),
+        1,
+    )
+    .await;
     let resp = client(&server).user_config().await.unwrap();
     assert_eq!(resp.config, json!({}));
     assert_eq!(resp.rate_limit, None);
@@ -130,21 +134,8 @@ async fn user_config_without_rate_limit_headers_leaves_them_none() {
 #[tokio::test]
 async fn list_workspaces_without_filters_sends_no_query_and_parses_documented_body() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/workspaces/"))
-        .and(NoQuery)
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .and(header("content-type", "application/json"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(workspaces_body())
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "997")
-                .insert_header("X-RateLimit-Reset", "1767225600"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let answer = rate_limited(json_reply(200, workspaces_body()), "997", "1767225600");
+    mount(&server, authenticated_get(WORKSPACES), answer, 1).await;
 
     let page = client(&server).list_workspaces().await.unwrap();
     assert_eq!(page.count, 2);
@@ -175,35 +166,40 @@ async fn list_workspaces_without_filters_sends_no_query_and_parses_documented_bo
 #[tokio::test]
 async fn list_workspaces_sends_every_filter_under_its_wire_name() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/workspaces/"))
-        .and(QueryIs(vec![
-            ("name", "Acme BV"),
-            ("name__icontains", "acme"),
-            ("name__istartswith", "ac"),
-            ("name__iendswith", "bv"),
-            ("type", "trial"),
-            ("type__in", "active,trial"),
-            ("type__exclude", "demo"),
-            ("country", "NL"),
-            ("country__icontains", "n"),
-            ("country__istartswith", "N"),
-            ("country__iendswith", "L"),
-            ("country__in", "NL,DE"),
-            ("ordering", "name,-created_at"),
-            ("search", "acme & co"),
-            ("limit", "25"),
-            ("offset", "50"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let every_filter = QueryIs(vec![
+        ("name", "Acme BV"),
+        ("name__icontains", "acme"),
+        ("name__istartswith", "ac"),
+        ("name__iendswith", "bv"),
+        ("type", "trial"),
+        ("type__in", "active,trial"),
+        ("type__exclude", "demo"),
+        ("country", "NL"),
+        ("country__icontains", "n"),
+        ("country__istartswith", "N"),
+        ("country__iendswith", "L"),
+        ("country__in", "NL,DE"),
+        ("ordering", "name,-created_at"),
+        ("search", "acme & co"),
+        ("limit", "25"),
+        ("offset", "50"),
+    ]);
+    let empty_page = json_reply(
+        200,
+        json!({
             "count": 0,
             "next": "https://developers.coolset.com/api/accounts/workspaces/?limit=25&offset=75",
             "previous": "https://developers.coolset.com/api/accounts/workspaces/?limit=25&offset=25",
             "results": []
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    );
+    mount(
+        &server,
+        on("GET", WORKSPACES).and(every_filter),
+        empty_page,
+        1,
+    )
+    .await;
 
     let page = client(&server)
         .list_workspaces()
@@ -238,20 +234,21 @@ async fn list_workspaces_sends_every_filter_under_its_wire_name() {
 #[tokio::test]
 async fn list_workspaces_sends_only_the_filters_that_are_set() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/workspaces/"))
-        .and(QueryIs(vec![("limit", "10"), ("type", "active")]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(workspaces_body()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let two = QueryIs(vec![("limit", "10"), ("type", "active")]);
+    mount(
+        &server,
+        on("GET", WORKSPACES).and(two),
+        json_reply(200, workspaces_body()),
+        1,
+    )
+    .await;
     client(&server)
         .list_workspaces()
         .kind(WorkspaceType::Active)
         .limit(10u32)
         .await
         .unwrap();
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = received(&server).await;
     assert_eq!(reqs[0].url.query(), Some("type=active&limit=10"));
 }
 
@@ -260,18 +257,8 @@ async fn error_for(
     body: serde_json::Value,
 ) -> (MockServer, coolset::user_config::Error) {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/user-config/"))
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_json(body)
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "990")
-                .insert_header("X-RateLimit-Reset", "1767225600"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let answer = rate_limited(json_reply(status, body), "990", "1767225600");
+    mount(&server, on("GET", USER_CONFIG), answer, 1).await;
     let err = client(&server).user_config().await.unwrap_err();
     (server, err)
 }
@@ -288,19 +275,9 @@ fn detail_of(err: &coolset::user_config::Error) -> (u16, String, Option<String>)
 
 #[tokio::test]
 async fn error_401_is_detail_and_auth_failure_and_keeps_rate_limit_headers() {
-    let (_server, err) = error_for(
-        401,
-        json!({"detail": "Authentication credentials were not provided."}),
-    )
-    .await;
-    assert_eq!(
-        detail_of(&err),
-        (
-            401,
-            "Authentication credentials were not provided.".to_owned(),
-            None
-        )
-    );
+    let detail = "Authentication credentials were not provided.";
+    let (_server, err) = error_for(401, json!({ "detail": detail })).await;
+    assert_eq!(detail_of(&err), (401, detail.to_owned(), None));
     let pe = err.provider_error().unwrap();
     assert!(pe.is_auth_failure());
     let rl = pe.rate_limit();
@@ -314,23 +291,18 @@ async fn error_401_is_detail_and_auth_failure_and_keeps_rate_limit_headers() {
 
 #[tokio::test]
 async fn error_403_is_detail_with_optional_code_and_field_errors() {
+    let detail = "You do not have permission to perform this action.";
     let (_server, err) = error_for(
         403,
         json!({
-            "detail": "You do not have permission to perform this action.",
+            "detail": detail,
             "error_code": "permission_denied",
             "field_errors": {"workspace": ["not a member"]}
         }),
     )
     .await;
-    assert_eq!(
-        detail_of(&err),
-        (
-            403,
-            "You do not have permission to perform this action.".to_owned(),
-            Some("permission_denied".to_owned())
-        )
-    );
+    let code = Some("permission_denied".to_owned());
+    assert_eq!(detail_of(&err), (403, detail.to_owned(), code));
     let pe = err.provider_error().unwrap();
     assert!(!pe.is_auth_failure());
     match pe.body.as_ref().unwrap() {
@@ -355,9 +327,7 @@ async fn error_422_bare_field_map_is_validation() {
         json!({"name": ["This field is required."], "country": ["Unknown country.", "Too long."]}),
     )
     .await;
-    let pe = err.provider_error().unwrap();
-    assert_eq!(pe.status.as_u16(), 422);
-    match pe.body.as_ref().unwrap() {
+    match provider_error(&err, 422).body.as_ref().unwrap() {
         ErrorBody::Validation(map) => {
             assert_eq!(map.len(), 2);
             assert_eq!(map["name"], vec!["This field is required.".to_owned()]);
@@ -370,24 +340,21 @@ async fn error_422_bare_field_map_is_validation() {
     }
 }
 
+/// Mounts a 429 on `route`, expected once, whose window resets in `secs` seconds; returns
+/// the reset time in Unix seconds.
+async fn mount_throttled(server: &MockServer, route: &str, secs: u64) -> u64 {
+    let reset = unix_in(secs);
+    let detail = format!("Request was throttled. Expected available in {secs} seconds.");
+    let throttled = json_reply(429, json!({ "detail": detail }));
+    let answer = rate_limited(throttled, "0", reset.to_string().as_str());
+    mount(server, on("GET", route), answer, 1).await;
+    reset
+}
+
 #[tokio::test]
 async fn error_429_with_reset_an_hour_away_is_rate_limited_without_sleeping() {
     let server = MockServer::start().await;
-    let reset = unix_in(3600);
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/user-config/"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_json(
-                    json!({"detail": "Request was throttled. Expected available in 3600 seconds."}),
-                )
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "0")
-                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let reset = mount_throttled(&server, USER_CONFIG, 3600).await;
 
     let started = std::time::Instant::now();
     let err = client(&server).user_config().await.unwrap_err();
@@ -411,28 +378,13 @@ async fn error_429_with_reset_an_hour_away_is_rate_limited_without_sleeping() {
 #[tokio::test]
 async fn error_429_with_reset_an_hour_away_is_rate_limited_even_without_retries() {
     let server = MockServer::start().await;
-    let reset = unix_in(3600);
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/workspaces/"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_json(
-                    json!({"detail": "Request was throttled. Expected available in 3600 seconds."}),
-                )
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "0")
-                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let reset = mount_throttled(&server, WORKSPACES, 3600).await;
 
-    let c = client_with(
-        &server,
-        coolset::Credentials::new().with_api_token(TOKEN),
-        RetryPolicy::disabled(),
-    );
-    match c.list_workspaces().await.unwrap_err() {
+    match no_retry_client(&server)
+        .list_workspaces()
+        .await
+        .unwrap_err()
+    {
         Error::RateLimited(rl) => {
             assert_eq!(rl.status.as_u16(), 429);
             assert_eq!(rl.reset_at, Some(UNIX_EPOCH + Duration::from_secs(reset)));
@@ -444,33 +396,14 @@ async fn error_429_with_reset_an_hour_away_is_rate_limited_even_without_retries(
 #[tokio::test]
 async fn error_429_with_near_reset_is_a_provider_error_exposing_rate_limit() {
     let server = MockServer::start().await;
-    let reset = unix_in(2);
-    Mock::given(method("GET"))
-        .and(path("/api/accounts/workspaces/"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_json(
-                    json!({"detail": "Request was throttled. Expected available in 2 seconds."}),
-                )
-                .insert_header("X-RateLimit-Limit", "1000")
-                .insert_header("X-RateLimit-Remaining", "0")
-                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let reset = mount_throttled(&server, WORKSPACES, 2).await;
 
     // Retries off: the short wait is not slept on, and the 429 comes back as it was.
-    let c = client_with(
-        &server,
-        coolset::Credentials::new().with_api_token(TOKEN),
-        RetryPolicy::disabled(),
-    );
-    let err = c.list_workspaces().await.unwrap_err();
-    let pe = err
-        .provider_error()
-        .unwrap_or_else(|| panic!("expected Error::Provider, got {err:?}"));
-    assert_eq!(pe.status.as_u16(), 429);
+    let err = no_retry_client(&server)
+        .list_workspaces()
+        .await
+        .unwrap_err();
+    let pe = provider_error(&err, 429);
     assert!(err.is_transient());
     match pe.body.as_ref().unwrap() {
         ErrorBody::Detail { detail, .. } => assert!(detail.starts_with("Request was throttled.")),
@@ -486,17 +419,9 @@ async fn error_429_with_near_reset_is_a_provider_error_exposing_rate_limit() {
 async fn missing_token_fails_before_sending() {
     let server = MockServer::start().await;
     let c = client_with(&server, coolset::Credentials::new(), fast_retry());
-    match c.user_config().await.unwrap_err() {
-        Error::MissingCredential(mc) => {
-            assert_eq!(mc.provider, "Coolset");
-            assert_eq!(mc.scheme, "token");
-            assert_eq!(mc.credential, "api_token");
-        }
-        other => panic!("expected Error::MissingCredential, got {other:?}"),
-    }
-    assert!(matches!(
-        c.list_workspaces().limit(1u32).await.unwrap_err(),
-        Error::MissingCredential(_)
-    ));
-    assert!(server.received_requests().await.unwrap().is_empty());
+    let err = c.user_config().await.unwrap_err();
+    let mc = missing_credential_of(err, "Coolset", "token");
+    assert_eq!(mc.credential, "api_token");
+    missing_credential(c.list_workspaces().limit(1u32).await.unwrap_err());
+    assert!(received(&server).await.is_empty());
 }

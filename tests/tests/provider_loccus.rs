@@ -4,27 +4,25 @@
 
 use std::time::Duration;
 
-use auth_sdk::loccus::{self, ErrorBody, KeySort, UserState};
+use auth_sdk::loccus::{self, ErrorBody, HiyaError, KeySort, UserState};
 use auth_sdk::{Clock, Error, ManualClock, Timestamp};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_json, header};
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 mod common;
-use common::{NoHeader, NoQuery, QueryIs, fast_retry};
+use common::{
+    NoQuery, QueryIs, bearer, fast_client, json_reply, loopback, missing_credential,
+    missing_credential_of, mount, mount_once, on, provider_error, received,
+    unauthenticated_json_post,
+};
 
 const API_KEY: &str = "bG9jY3VzLXRlc3QtYXBpLWtleQ==";
 const SESSION: &str = "c2Vzc2lvbi10ZXN0LXRva2Vu";
 const KEY_TOKEN: &str = "a2V5LXRva2VuLXRlc3QtMDAx";
 
 fn client(server: &MockServer, creds: loccus::Credentials) -> loccus::Client {
-    loccus::Client::builder()
-        .credentials(creds)
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
-        .retry(fast_retry())
-        .build()
-        .unwrap()
+    fast_client(format!("{}/v1", server.uri()), creds)
 }
 
 fn with_key() -> loccus::Credentials {
@@ -37,8 +35,18 @@ fn with_password() -> loccus::Credentials {
         .with_password("pw_test_12345678")
 }
 
-fn bearer_key() -> String {
-    format!("Bearer {API_KEY}")
+const SIGN_IN: &str = "/v1/auth/credentials";
+const USER: &str = "/v1/user";
+const KEYS: &str = "/v1/user/keys";
+
+/// `verb route` with no query, authenticated with [`API_KEY`].
+fn keyed(verb: &str, route: &str) -> MockBuilder {
+    on(verb, route).and(NoQuery).and(bearer(API_KEY))
+}
+
+/// A client holding [`API_KEY`].
+fn key_client(server: &MockServer) -> loccus::Client {
+    client(server, with_key())
 }
 
 fn api_key_json(handle: &str, alias: Option<&str>) -> serde_json::Value {
@@ -65,17 +73,39 @@ fn user_json() -> serde_json::Value {
     })
 }
 
+/// A sign-in answer: `token`, issued at `issued`, expiring at `expires`.
+fn session(token: &str, issued: &str, expires: &str) -> ResponseTemplate {
+    json_reply(
+        200,
+        json!({"token": token, "issuedAt": issued, "expiresAt": expires}),
+    )
+}
+
+/// A session for [`SESSION`] that lasts until 2099.
+fn long_session() -> ResponseTemplate {
+    session(
+        SESSION,
+        "2024-01-01T00:00:00.000000Z",
+        "2099-01-01T00:00:00.000000Z",
+    )
+}
+
 async fn mount_sign_in(server: &MockServer, expect: u64) {
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": SESSION,
-            "issuedAt": "2024-01-01T00:00:00.000000Z",
-            "expiresAt": "2099-01-01T00:00:00.000000Z"
-        })))
-        .expect(expect)
-        .mount(server)
-        .await;
+    mount(server, on("POST", SIGN_IN), long_session(), expect).await;
+}
+
+/// `status` with the Hiya-shaped body `{"error": {"id", "code", "errors": [{"message"}]}}`.
+fn hiya_reply(status: u16, id: &str, message: &str) -> ResponseTemplate {
+    let error = json!({"id": id, "code": status, "errors": [{"message": message}]});
+    json_reply(status, json!({ "error": error }))
+}
+
+/// The Hiya error object of `err`, a provider error with `status`.
+fn hiya_error(err: &Error<ErrorBody>, status: u16) -> &HiyaError {
+    match provider_error(err, status).body.as_ref().unwrap() {
+        ErrorBody::Hiya { error } => error,
+        other => panic!("expected ErrorBody::Hiya, got {other:?}"),
+    }
 }
 
 fn assert_key(key: &loccus::ApiKey, handle: &str, alias: Option<&str>) {
@@ -91,25 +121,17 @@ fn assert_key(key: &loccus::ApiKey, handle: &str, alias: Option<&str>) {
 #[tokio::test]
 async fn sign_in_sends_handle_and_password_and_parses_the_session() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .and(NoQuery)
-        .and(header("content-type", "application/json"))
-        .and(NoHeader("authorization"))
-        .and(body_json(
-            json!({"handle": "jane-doe", "password": "pw_test_12345678"}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": SESSION,
-            "issuedAt": "2023-01-01T00:00:00.000000Z",
-            "expiresAt": "2023-01-01T01:00:00.000000Z"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let password = json!({"handle": "jane-doe", "password": "pw_test_12345678"});
+    let exact = unauthenticated_json_post(SIGN_IN, password);
+    let answer = session(
+        SESSION,
+        "2023-01-01T00:00:00.000000Z",
+        "2023-01-01T01:00:00.000000Z",
+    );
+    mount(&server, exact, answer, 1).await;
 
     // A client holding an API key still signs in without auth.
-    let c = client(&server, with_key());
+    let c = key_client(&server);
     let s = c.sign_in("jane-doe", "pw_test_12345678").await.unwrap();
     assert_eq!(s.token.expose_secret(), SESSION);
     assert_eq!(s.issued_at.as_str(), "2023-01-01T00:00:00.000000Z");
@@ -126,30 +148,16 @@ async fn sign_in_sends_handle_and_password_and_parses_the_session() {
 #[tokio::test]
 async fn sign_in_401_is_the_hiya_error_shape() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "error": {"id": "err-401-abc", "code": 401, "errors": [{"message": "Invalid credentials"}]}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, loccus::Credentials::new())
-        .sign_in("jane-doe", "pw_test_wrong000")
-        .await
-        .unwrap_err();
-    let pe = err.provider_error().unwrap();
-    assert_eq!(pe.status.as_u16(), 401);
-    assert!(pe.is_auth_failure());
-    match pe.body.as_ref().unwrap() {
-        ErrorBody::Hiya { error } => {
-            assert_eq!(error.id.as_deref(), Some("err-401-abc"));
-            assert_eq!(error.code, Some(401));
-            assert_eq!(error.errors.len(), 1);
-            assert_eq!(error.errors[0].message, "Invalid credentials");
-        }
-        other => panic!("expected ErrorBody::Hiya, got {other:?}"),
-    }
+    let rejected = hiya_reply(401, "err-401-abc", "Invalid credentials");
+    mount(&server, on("POST", SIGN_IN), rejected, 1).await;
+    let c = client(&server, loccus::Credentials::new());
+    let err = c.sign_in("jane-doe", "pw_test_wrong000").await.unwrap_err();
+    assert!(err.provider_error().unwrap().is_auth_failure());
+    let error = hiya_error(&err, 401);
+    assert_eq!(error.id.as_deref(), Some("err-401-abc"));
+    assert_eq!(error.code, Some(401));
+    assert_eq!(error.errors.len(), 1);
+    assert_eq!(error.errors[0].message, "Invalid credentials");
 }
 
 // ---------------------------------------------------------------- get_user
@@ -158,14 +166,8 @@ async fn sign_in_401_is_the_hiya_error_shape() {
 async fn get_user_with_api_key_sends_bearer_key_without_signing_in() {
     let server = MockServer::start().await;
     mount_sign_in(&server, 0).await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let by_key = keyed("GET", USER);
+    mount(&server, by_key, json_reply(200, user_json()), 1).await;
 
     // Handle and password are configured too: the API key wins.
     let c = client(&server, with_password().with_api_key(API_KEY));
@@ -188,13 +190,8 @@ async fn get_user_loccus_schema_without_email_verified() {
     body.as_object_mut().unwrap().remove("emailVerified");
     body["alias"] = json!("Jane");
     body["state"] = json!("blocked");
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let u = client(&server, with_key()).get_user().await.unwrap();
+    mount(&server, on("GET", USER), json_reply(200, body), 1).await;
+    let u = key_client(&server).get_user().await.unwrap();
     assert_eq!(u.email_verified, None);
     assert_eq!(u.alias.as_deref(), Some("Jane"));
     assert_eq!(u.state, UserState::Blocked);
@@ -203,47 +200,25 @@ async fn get_user_loccus_schema_without_email_verified() {
 #[tokio::test]
 async fn get_user_with_password_signs_in_once_and_reuses_the_session() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .and(body_json(
-            json!({"handle": "jane-doe", "password": "pw_test_12345678"}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": SESSION,
-            "issuedAt": "2024-01-01T00:00:00.000000Z",
-            "expiresAt": "2099-01-01T00:00:00.000000Z"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(header(
-            "authorization",
-            format!("Bearer {SESSION}").as_str(),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user_json()))
-        .expect(3)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .and(header(
-            "authorization",
-            format!("Bearer {SESSION}").as_str(),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let password = body_json(json!({"handle": "jane-doe", "password": "pw_test_12345678"}));
+    mount(
+        &server,
+        on("POST", SIGN_IN).and(password),
+        long_session(),
+        1,
+    )
+    .await;
+    let user = json_reply(200, user_json());
+    mount(&server, on("GET", USER).and(bearer(SESSION)), user, 3).await;
+    let no_keys = json_reply(200, json!([]));
+    mount(&server, on("GET", KEYS).and(bearer(SESSION)), no_keys, 1).await;
 
     let c = client(&server, with_password());
     for _ in 0..3 {
         assert_eq!(c.get_user().await.unwrap().handle, "jane-doe");
     }
     assert!(c.list_keys().await.unwrap().keys.is_empty());
-    let reqs = server.received_requests().await.unwrap();
-    assert_eq!(reqs[0].url.path(), "/v1/auth/credentials");
+    assert_eq!(received(&server).await[0].url.path(), SIGN_IN);
 }
 
 #[tokio::test]
@@ -253,46 +228,17 @@ async fn the_session_is_renewed_before_expires_at() {
     let now = clock.system_now();
     let issued = Timestamp::from_system_time(now);
     let expires = Timestamp::from_system_time(now + Duration::from_secs(3600));
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": "c2Vzc2lvbi1vbmU=",
-            "issuedAt": issued.as_str(),
-            "expiresAt": expires.as_str()
-        })))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": "c2Vzc2lvbi10d28=",
-            "issuedAt": issued.as_str(),
-            "expiresAt": "2099-01-01T00:00:00Z"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(header("authorization", "Bearer c2Vzc2lvbi1vbmU="))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user_json()))
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(header("authorization", "Bearer c2Vzc2lvbi10d28="))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (one, two) = ("c2Vzc2lvbi1vbmU=", "c2Vzc2lvbi10d28=");
+    let first = session(one, issued.as_str(), expires.as_str());
+    mount_once(&server, on("POST", SIGN_IN), first).await;
+    let second = session(two, issued.as_str(), "2099-01-01T00:00:00Z");
+    mount(&server, on("POST", SIGN_IN), second, 1).await;
+    for (token, calls) in [(one, 2), (two, 1)] {
+        let user = json_reply(200, user_json());
+        mount(&server, on("GET", USER).and(bearer(token)), user, calls).await;
+    }
 
-    let c = loccus::Client::builder()
-        .credentials(with_password())
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
+    let c: loccus::Client = loopback(format!("{}/v1", server.uri()), with_password())
         .clock(clock.clone())
         .build()
         .unwrap();
@@ -307,37 +253,14 @@ async fn the_session_is_renewed_before_expires_at() {
 #[tokio::test]
 async fn a_rejected_session_is_replaced_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "token": "c2Vzc2lvbi1vbGQ=",
-            "issuedAt": "2024-01-01T00:00:00Z",
-            "expiresAt": "2099-01-01T00:00:00Z"
-        })))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let old = "c2Vzc2lvbi1vbGQ=";
+    let first = session(old, "2024-01-01T00:00:00Z", "2099-01-01T00:00:00Z");
+    mount_once(&server, on("POST", SIGN_IN), first).await;
     mount_sign_in(&server, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(header("authorization", "Bearer c2Vzc2lvbi1vbGQ="))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "Session expired"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .and(header(
-            "authorization",
-            format!("Bearer {SESSION}").as_str(),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let expired = json_reply(401, json!({"message": "Session expired"}));
+    mount(&server, on("GET", USER).and(bearer(old)), expired, 1).await;
+    let user = json_reply(200, user_json());
+    mount(&server, on("GET", USER).and(bearer(SESSION)), user, 1).await;
     client(&server, with_password()).get_user().await.unwrap();
 }
 
@@ -345,28 +268,17 @@ async fn a_rejected_session_is_replaced_once() {
 async fn missing_credentials_fail_before_sending() {
     let server = MockServer::start().await;
     let none = client(&server, loccus::Credentials::new());
-    match none.get_user().await.unwrap_err() {
-        Error::MissingCredential(mc) => {
-            assert_eq!(mc.provider, "Loccus");
-            assert_eq!(mc.scheme, "session_or_key");
-        }
-        other => panic!("expected Error::MissingCredential, got {other:?}"),
-    }
-    assert!(matches!(
-        none.create_key("new-key").await.unwrap_err(),
-        Error::MissingCredential(_)
-    ));
-    assert!(matches!(
-        none.delete_key("old-key").await.unwrap_err(),
-        Error::MissingCredential(_)
-    ));
+    missing_credential_of(
+        none.get_user().await.unwrap_err(),
+        "Loccus",
+        "session_or_key",
+    );
+    missing_credential(none.create_key("new-key").await.unwrap_err());
+    missing_credential(none.delete_key("old-key").await.unwrap_err());
     // A handle without a password cannot sign in.
     let handle_only = client(&server, loccus::Credentials::new().with_handle("jane-doe"));
-    assert!(matches!(
-        handle_only.get_user().await.unwrap_err(),
-        Error::MissingCredential(_)
-    ));
-    assert!(server.received_requests().await.unwrap().is_empty());
+    missing_credential(handle_only.get_user().await.unwrap_err());
+    assert!(received(&server).await.is_empty());
 }
 
 // ---------------------------------------------------------------- create_key
@@ -374,38 +286,27 @@ async fn missing_credentials_fail_before_sending() {
 #[tokio::test]
 async fn create_key_sends_handle_only_when_alias_unset_and_parses_201() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
+    let exact = keyed("POST", KEYS)
         .and(header("content-type", "application/json"))
-        .and(body_json(json!({"handle": "ci-key"})))
-        .respond_with(ResponseTemplate::new(201).set_body_json(api_key_json("ci-key", None)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
-        .create_key("ci-key")
-        .await
-        .unwrap();
+        .and(body_json(json!({"handle": "ci-key"})));
+    mount(
+        &server,
+        exact,
+        json_reply(201, api_key_json("ci-key", None)),
+        1,
+    )
+    .await;
+    let resp = key_client(&server).create_key("ci-key").await.unwrap();
     assert_key(&resp.key, "ci-key", None);
 }
 
 #[tokio::test]
 async fn create_key_with_alias_sends_it() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .and(body_json(
-            json!({"handle": "ci-key", "alias": "CI pipeline"}),
-        ))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(api_key_json("ci-key", Some("CI pipeline"))),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
+    let with_alias = body_json(json!({"handle": "ci-key", "alias": "CI pipeline"}));
+    let created = json_reply(201, api_key_json("ci-key", Some("CI pipeline")));
+    mount(&server, on("POST", KEYS).and(with_alias), created, 1).await;
+    let resp = key_client(&server)
         .create_key("ci-key")
         .alias("CI pipeline")
         .send()
@@ -414,79 +315,55 @@ async fn create_key_with_alias_sends_it() {
     assert_key(&resp.key, "ci-key", Some("CI pipeline"));
 }
 
+/// The decode error of a `create_key` answered 201 with `answer`, which keeps the token.
+async fn create_key_decode_error(answer: ResponseTemplate) -> Error<ErrorBody> {
+    let server = MockServer::start().await;
+    mount(&server, on("POST", KEYS), answer, 1).await;
+    let err = key_client(&server).create_key("ci-key").await.unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(d.status.as_u16(), 201);
+    let raw = String::from_utf8(d.raw_body().expose_secret().to_vec()).unwrap();
+    assert!(raw.contains(KEY_TOKEN), "the raw body keeps the token");
+    err
+}
+
 #[tokio::test]
 async fn create_key_201_missing_created_at_is_decode_error_keeping_the_token() {
-    let server = MockServer::start().await;
     let mut body = api_key_json("ci-key", None);
     body.as_object_mut().unwrap().remove("createdAt");
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(body))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .create_key("ci-key")
-        .await
-        .unwrap_err();
-    match &err {
-        Error::Decode(d) => {
-            assert_eq!(d.status.as_u16(), 201);
-            assert_eq!(d.endpoint, "create_key");
-            let raw = String::from_utf8(d.raw_body().expose_secret().to_vec()).unwrap();
-            assert!(raw.contains(KEY_TOKEN), "the raw body keeps the token");
-            // ...but no rendering of the error does.
-            assert!(!format!("{err:?}").contains(KEY_TOKEN));
-            assert!(!format!("{err}").contains(KEY_TOKEN));
-        }
-        other => panic!("expected Error::Decode, got {other:?}"),
-    }
+    let err = create_key_decode_error(json_reply(201, body)).await;
+    let Error::Decode(d) = &err else {
+        unreachable!()
+    };
+    assert_eq!(d.endpoint, "create_key");
+    // ...but no rendering of the error does.
+    assert!(!format!("{err:?}").contains(KEY_TOKEN));
+    assert!(!format!("{err}").contains(KEY_TOKEN));
 }
 
 #[tokio::test]
 async fn create_key_201_truncated_is_decode_error_keeping_the_token() {
-    let server = MockServer::start().await;
     // The answer breaks off after the token, before `createdAt`.
     let cut = format!(
         r#"{{"id":"0b7f8c1e-5d1a-4c47-9e39-2f1a3c0d9e01","handle":"ci-key","alias":null,"token":"{KEY_TOKEN}","createdAt":"2024-03-"#
     );
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_raw(cut.as_bytes().to_vec(), "application/json"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .create_key("ci-key")
-        .await
-        .unwrap_err();
-    match &err {
-        Error::Decode(d) => {
-            assert_eq!(d.status.as_u16(), 201);
-            assert_eq!(d.category, "unexpected end of input");
-            assert_eq!(d.raw_body().expose_secret(), cut.as_bytes());
-            let raw = String::from_utf8(d.raw_body().expose_secret().to_vec()).unwrap();
-            assert!(raw.contains(KEY_TOKEN));
-        }
-        other => panic!("expected Error::Decode, got {other:?}"),
-    }
+    let answer =
+        ResponseTemplate::new(201).set_body_raw(cut.as_bytes().to_vec(), "application/json");
+    let err = create_key_decode_error(answer).await;
+    let Error::Decode(d) = &err else {
+        unreachable!()
+    };
+    assert_eq!(d.category, "unexpected end of input");
+    assert_eq!(d.raw_body().expose_secret(), cut.as_bytes());
 }
 
 #[tokio::test]
 async fn create_key_503_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .create_key("ci-key")
-        .await
-        .unwrap_err();
+    mount(&server, on("POST", KEYS), ResponseTemplate::new(503), 1).await;
+    let err = key_client(&server).create_key("ci-key").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(
         err.is_transient(),
@@ -497,28 +374,13 @@ async fn create_key_503_is_not_retried() {
 #[tokio::test]
 async fn create_key_409_is_the_hiya_error_shape() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/user/keys"))
-        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
-            "error": {"id": "err-409", "code": 409, "errors": [{"message": "Handle already taken"}]}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .create_key("ci-key")
-        .await
-        .unwrap_err();
-    let pe = err.provider_error().unwrap();
-    assert_eq!(pe.status.as_u16(), 409);
-    assert!(!pe.is_auth_failure());
-    match pe.body.as_ref().unwrap() {
-        ErrorBody::Hiya { error } => {
-            assert_eq!(error.code, Some(409));
-            assert_eq!(error.errors[0].message, "Handle already taken");
-        }
-        other => panic!("expected ErrorBody::Hiya, got {other:?}"),
-    }
+    let taken = hiya_reply(409, "err-409", "Handle already taken");
+    mount(&server, on("POST", KEYS), taken, 1).await;
+    let err = key_client(&server).create_key("ci-key").await.unwrap_err();
+    assert!(!err.provider_error().unwrap().is_auth_failure());
+    let error = hiya_error(&err, 409);
+    assert_eq!(error.code, Some(409));
+    assert_eq!(error.errors[0].message, "Handle already taken");
 }
 
 // ---------------------------------------------------------------- list_keys
@@ -526,25 +388,17 @@ async fn create_key_409_is_the_hiya_error_shape() {
 #[tokio::test]
 async fn list_keys_without_filters_sends_no_query_and_reads_paging_headers() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!([
-                    api_key_json("alpha", Some("Alpha")),
-                    api_key_json("beta", None)
-                ]))
-                .insert_header("Page-Total", "3")
-                .insert_header("Page-Size", "2")
-                .insert_header("Page-Current", "1")
-                .insert_header("Item-Total", "5"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let page = client(&server, with_key()).list_keys().await.unwrap();
+    let two_keys = json!([
+        api_key_json("alpha", Some("Alpha")),
+        api_key_json("beta", None)
+    ]);
+    let page = json_reply(200, two_keys)
+        .insert_header("Page-Total", "3")
+        .insert_header("Page-Size", "2")
+        .insert_header("Page-Current", "1")
+        .insert_header("Item-Total", "5");
+    mount(&server, keyed("GET", KEYS), page, 1).await;
+    let page = key_client(&server).list_keys().await.unwrap();
     assert_eq!(page.keys.len(), 2);
     assert_key(&page.keys[0], "alpha", Some("Alpha"));
     assert_key(&page.keys[1], "beta", None);
@@ -557,21 +411,22 @@ async fn list_keys_without_filters_sends_no_query_and_reads_paging_headers() {
 #[tokio::test]
 async fn list_keys_sends_every_filter_under_its_wire_name() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .and(QueryIs(vec![
-            ("page", "2"),
-            ("page-size", "50"),
-            ("sort", "createdAt"),
-            ("search", "ci key"),
-            ("after", "2024-01-01T00:00:00Z"),
-            ("before", "2024-12-31T23:59:59.000000Z"),
-        ]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let page = client(&server, with_key())
+    let query = QueryIs(vec![
+        ("page", "2"),
+        ("page-size", "50"),
+        ("sort", "createdAt"),
+        ("search", "ci key"),
+        ("after", "2024-01-01T00:00:00Z"),
+        ("before", "2024-12-31T23:59:59.000000Z"),
+    ]);
+    mount(
+        &server,
+        on("GET", KEYS).and(query),
+        json_reply(200, json!([])),
+        1,
+    )
+    .await;
+    let page = key_client(&server)
         .list_keys()
         .page(2u32)
         .page_size(50u32)
@@ -589,39 +444,19 @@ async fn list_keys_sends_every_filter_under_its_wire_name() {
 #[tokio::test]
 async fn list_keys_sort_by_handle_alone() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .and(QueryIs(vec![("sort", "handle")]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    client(&server, with_key())
-        .list_keys()
-        .sort(KeySort::Handle)
-        .await
-        .unwrap();
+    let by_handle = on("GET", KEYS).and(QueryIs(vec![("sort", "handle")]));
+    mount(&server, by_handle, json_reply(200, json!([])), 1).await;
+    let c = key_client(&server);
+    c.list_keys().sort(KeySort::Handle).await.unwrap();
 }
 
 #[tokio::test]
 async fn list_keys_503_then_200_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!([api_key_json("alpha", None)])),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let page = client(&server, with_key()).list_keys().await.unwrap();
+    mount_once(&server, on("GET", KEYS), ResponseTemplate::new(503)).await;
+    let one_key = json_reply(200, json!([api_key_json("alpha", None)]));
+    mount(&server, on("GET", KEYS), one_key, 1).await;
+    let page = key_client(&server).list_keys().await.unwrap();
     assert_eq!(page.keys.len(), 1);
 }
 
@@ -630,63 +465,38 @@ async fn list_keys_503_then_200_is_retried() {
 #[tokio::test]
 async fn get_key_puts_the_handle_in_one_segment_and_parses() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys/ci-key-2"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ci-key-2", None)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
-        .get_key("ci-key-2")
-        .await
-        .unwrap();
+    let one_segment = keyed("GET", "/v1/user/keys/ci-key-2");
+    let key = json_reply(200, api_key_json("ci-key-2", None));
+    mount(&server, one_segment, key, 1).await;
+    let resp = key_client(&server).get_key("ci-key-2").await.unwrap();
     assert_key(&resp.key, "ci-key-2", None);
 }
 
 #[tokio::test]
 async fn get_key_404_is_the_hiya_error_shape() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys/gone"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
-            "error": {"id": "err-404", "code": 404, "errors": [{"message": "Key not found"}]}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .get_key("gone")
-        .await
-        .unwrap_err();
-    let pe = err.provider_error().unwrap();
-    assert_eq!(pe.status.as_u16(), 404);
-    match pe.body.as_ref().unwrap() {
-        ErrorBody::Hiya { error } => {
-            assert_eq!(error.id.as_deref(), Some("err-404"));
-            assert_eq!(error.errors[0].message, "Key not found");
-        }
-        other => panic!("expected ErrorBody::Hiya, got {other:?}"),
-    }
+    let gone = hiya_reply(404, "err-404", "Key not found");
+    mount(&server, on("GET", "/v1/user/keys/gone"), gone, 1).await;
+    let err = key_client(&server).get_key("gone").await.unwrap_err();
+    let error = hiya_error(&err, 404);
+    assert_eq!(error.id.as_deref(), Some("err-404"));
+    assert_eq!(error.errors[0].message, "Key not found");
 }
 
 #[tokio::test]
 async fn the_message_error_shape_is_decoded() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user/keys/some-key"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthorized"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let unauthorized = json_reply(401, json!({"message": "Unauthorized"}));
+    mount(
+        &server,
+        on("GET", "/v1/user/keys/some-key"),
+        unauthorized,
+        1,
+    )
+    .await;
     // An API key is not an issued token: a 401 is returned, not replayed.
-    let err = client(&server, with_key())
-        .get_key("some-key")
-        .await
-        .unwrap_err();
-    let pe = err.provider_error().unwrap();
-    assert_eq!(pe.status.as_u16(), 401);
+    let err = key_client(&server).get_key("some-key").await.unwrap_err();
+    let pe = provider_error(&err, 401);
     assert!(pe.is_auth_failure());
     match pe.body.as_ref().unwrap() {
         ErrorBody::Message { message } => assert_eq!(message, "Unauthorized"),
@@ -694,60 +504,49 @@ async fn the_message_error_shape_is_decoded() {
     }
 }
 
+/// Mounts `PATCH /v1/user/keys/ci-key` expecting exactly `body`, answering `answer` once.
+async fn mount_update(server: &MockServer, body: serde_json::Value, answer: serde_json::Value) {
+    let update = on("PATCH", "/v1/user/keys/ci-key").and(body_json(body));
+    mount(server, update, json_reply(200, answer), 1).await;
+}
+
 #[tokio::test]
 async fn update_key_sends_only_the_fields_set() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/v1/user/keys/ci-key"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
+    let exact = keyed("PATCH", "/v1/user/keys/ci-key")
         .and(header("content-type", "application/json"))
-        .and(body_json(json!({"handle": "ci-key-new"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ci-key-new", None)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
-        .update_key("ci-key")
-        .handle("ci-key-new")
-        .await
-        .unwrap();
+        .and(body_json(json!({"handle": "ci-key-new"})));
+    let updated = json_reply(200, api_key_json("ci-key-new", None));
+    mount(&server, exact, updated, 1).await;
+    let c = key_client(&server);
+    let resp = c.update_key("ci-key").handle("ci-key-new").await.unwrap();
     assert_key(&resp.key, "ci-key-new", None);
 }
 
 #[tokio::test]
 async fn update_key_alias_none_sends_null() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/v1/user/keys/ci-key"))
-        .and(body_json(json!({"alias": null})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ci-key", None)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
+    mount_update(
+        &server,
+        json!({"alias": null}),
+        api_key_json("ci-key", None),
+    )
+    .await;
+    let resp = key_client(&server)
         .update_key("ci-key")
         .alias(None)
         .await
         .unwrap();
     assert_key(&resp.key, "ci-key", None);
-    let reqs = server.received_requests().await.unwrap();
-    assert_eq!(reqs[0].body, br#"{"alias":null}"#);
+    assert_eq!(received(&server).await[0].body, br#"{"alias":null}"#);
 }
 
 #[tokio::test]
 async fn update_key_alias_some_and_handle_together() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/v1/user/keys/ci-key"))
-        .and(body_json(json!({"handle": "ci-key-2", "alias": "Renamed"})))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(api_key_json("ci-key-2", Some("Renamed"))),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let resp = client(&server, with_key())
+    let both = json!({"handle": "ci-key-2", "alias": "Renamed"});
+    mount_update(&server, both, api_key_json("ci-key-2", Some("Renamed"))).await;
+    let resp = key_client(&server)
         .update_key("ci-key")
         .handle("ci-key-2")
         .alias(Some("Renamed".to_owned()))
@@ -760,41 +559,24 @@ async fn update_key_alias_some_and_handle_together() {
 #[tokio::test]
 async fn update_key_503_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/v1/user/keys/ci-key"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server, with_key())
-        .update_key("ci-key")
-        .handle("ci-key-2")
-        .await
-        .unwrap_err();
+    let update = on("PATCH", "/v1/user/keys/ci-key");
+    mount(&server, update, ResponseTemplate::new(503), 1).await;
+    let c = key_client(&server);
+    let err = c.update_key("ci-key").handle("ci-key-2").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }
 
 #[tokio::test]
 async fn delete_key_accepts_204_and_200_without_body() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/v1/user/keys/old-key"))
-        .and(NoQuery)
-        .and(header("authorization", bearer_key().as_str()))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path("/v1/user/keys/older-key"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let c = client(&server, with_key());
+    let old = keyed("DELETE", "/v1/user/keys/old-key");
+    mount(&server, old, ResponseTemplate::new(204), 1).await;
+    let older = on("DELETE", "/v1/user/keys/older-key");
+    mount(&server, older, ResponseTemplate::new(200), 1).await;
+    let c = key_client(&server);
     let _: loccus::delete_key::Response = c.delete_key("old-key").await.unwrap();
     c.delete_key("older-key").await.unwrap();
-    for req in server.received_requests().await.unwrap() {
+    for req in received(&server).await {
         assert!(req.body.is_empty());
     }
 }
@@ -803,33 +585,31 @@ async fn delete_key_accepts_204_and_200_without_body() {
 async fn invalid_handles_are_rejected_before_sending() {
     let server = MockServer::start().await;
     mount_sign_in(&server, 0).await;
-    let c = client(&server, with_key());
+    let c = key_client(&server);
     let p = client(&server, with_password());
     for bad in [
         "Bad/Key", "", "..", ".", "a/../b", "key?x=1", "UPPER", "sp ace", "%2e%2e",
     ] {
         for c in [&c, &p] {
-            match c.get_key(bad).await.unwrap_err() {
-                Error::InvalidInput(ii) => assert_eq!(ii.field, "key", "{bad:?}"),
-                other => panic!("get_key({bad:?}): expected InvalidInput, got {other:?}"),
-            }
-            match c.update_key(bad).alias(None).await.unwrap_err() {
-                Error::InvalidInput(ii) => assert_eq!(ii.field, "key", "{bad:?}"),
-                other => panic!("update_key({bad:?}): expected InvalidInput, got {other:?}"),
-            }
-            match c.delete_key(bad).await.unwrap_err() {
-                Error::InvalidInput(ii) => {
-                    assert_eq!(ii.field, "key", "{bad:?}");
-                    if bad.len() > 2 {
-                        assert!(!ii.reason.contains(bad), "the value is not echoed");
-                    }
+            let calls = [
+                ("get_key", c.get_key(bad).await.map(drop)),
+                ("update_key", c.update_key(bad).alias(None).await.map(drop)),
+                ("delete_key", c.delete_key(bad).await.map(drop)),
+            ];
+            for (call, result) in calls {
+                let ii = match result {
+                    Err(Error::InvalidInput(ii)) => ii,
+                    other => panic!("{call}({bad:?}): expected InvalidInput, got {other:?}"),
+                };
+                assert_eq!(ii.field, "key", "{bad:?}");
+                if call == "delete_key" && bad.len() > 2 {
+                    assert!(!ii.reason.contains(bad), "the value is not echoed");
                 }
-                other => panic!("delete_key({bad:?}): expected InvalidInput, got {other:?}"),
             }
         }
     }
     assert!(
-        server.received_requests().await.unwrap().is_empty(),
+        received(&server).await.is_empty(),
         "nothing reached the server, not even a sign-in"
     );
 }

@@ -13,15 +13,20 @@ use std::time::{Duration, SystemTime};
 use auth_sdk::__private::bytes::Bytes;
 use auth_sdk::http;
 use auth_sdk::{
-    BaseUrl, Endpoint, Error, RetryPolicy, Secret, Timeouts, Timestamp, TransportError, akool,
-    coinflow, coolset, coopfin, loccus,
+    BaseUrl, ClientBuilder, Endpoint, Error, Provider, RetryPolicy, Secret, Timeouts, Timestamp,
+    TransportError, akool, coinflow, coolset, coopfin, loccus,
 };
 use coinflow::get_session_key::Identity;
-use wiremock::matchers::{any, header, method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use serde_json::json;
+use wiremock::matchers::{any, header, method, path_regex};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 mod common;
-use common::fast_retry;
+use common::endpoints::{cf_me, whoami};
+use common::{
+    closed_port, fast_retry, json_reply, jwt, loopback, mount_any, numbered, on, received,
+    unix_secs,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Canaries
@@ -80,69 +85,18 @@ const CN: &str = "/coinflow/api";
 const CS: &str = "/coolset/api";
 const AK: &str = "/akool";
 const LC: &str = "/loccus/v1";
-
-// ---------------------------------------------------------------------------------------------
-// User-declared endpoints on the issued schemes
-// ---------------------------------------------------------------------------------------------
-
-pub mod whoami {
-    use auth_sdk::{endpoint, response};
-    /// A CoopFin endpoint on the issued bearer token.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/me", auth = token)]
-    pub struct Request {}
-    /// Who.
-    #[response(200)]
-    pub struct Response {
-        /// Id.
-        pub user_id: String,
-    }
-}
-
-pub mod cf_me {
-    use auth_sdk::{endpoint, response};
-    /// A Coinflow endpoint on the cached session key.
-    #[endpoint(name = cf_me, provider = auth_sdk::coinflow::Client, GET "/me", auth = session)]
-    pub struct Request {}
-    /// Who.
-    #[response(200)]
-    pub struct Response {
-        /// Id.
-        pub user_id: String,
-    }
-}
+const QUOTA: &str = "/api/open/v3/faceswap/quota/info";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: JWTs, bodies, clients
 // ---------------------------------------------------------------------------------------------
 
-fn b64url(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(A[((v >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 /// A Coinflow session key: a JWT valid for 24 h whose signature part is the canary.
 fn session_jwt(n: usize) -> String {
-    let exp = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 24 * 3600;
-    format!(
-        "{}.{}.{CN_SESSION_SIG}-{n}",
-        b64url(br#"{"alg":"HS256","typ":"JWT"}"#),
-        b64url(format!(r#"{{"exp":{exp}}}"#).as_bytes())
+    let exp = unix_secs(SystemTime::now()) + 24 * 3600;
+    jwt(
+        &format!(r#"{{"exp":{exp}}}"#),
+        &format!("{CN_SESSION_SIG}-{n}"),
     )
 }
 
@@ -153,7 +107,7 @@ fn ts(offset: Duration) -> String {
 }
 
 fn api_key_json() -> serde_json::Value {
-    serde_json::json!({
+    json!({
         "id": "0b7e3f5c-0000-4000-8000-000000000001",
         "handle": "my-key",
         "alias": "Mine",
@@ -163,7 +117,7 @@ fn api_key_json() -> serde_json::Value {
 }
 
 fn loccus_user_json() -> serde_json::Value {
-    serde_json::json!({
+    json!({
         "id": "3f1c9a2e-0000-4000-8000-000000000001",
         "handle": "redaction-user",
         "alias": null,
@@ -177,7 +131,7 @@ fn loccus_user_json() -> serde_json::Value {
 }
 
 fn workspace_json() -> serde_json::Value {
-    serde_json::json!({
+    json!({
         "workspace_id": 1, "workspace_name": "Acme", "id": 1, "name": "Acme", "type": "active",
         "country": "NL", "member_count": 3, "is_mfa_enabled": true,
         "created_at": "2023-01-01T00:00:00Z", "updated_at": "2023-01-02T00:00:00Z"
@@ -200,71 +154,73 @@ struct Clients {
 }
 
 fn clients(root: &str, retry: RetryPolicy, timeouts: Timeouts) -> Clients {
-    macro_rules! build {
-        ($m:ident, $prefix:expr, $creds:expr) => {
-            $m::Client::builder()
-                .credentials($creds)
-                .base_url(format!("{root}{}", $prefix))
-                .allow_http_loopback(true)
-                .retry(retry)
-                .timeouts(timeouts)
-                .build()
-                .unwrap()
-        };
-    }
+    let build = |prefix: &str| (format!("{root}{prefix}"), retry, timeouts);
     Clients {
-        coopfin: build!(
-            coopfin,
-            CF,
-            coopfin::Credentials::new()
-                .with_api_key(CF_API)
-                .with_secret_key(CF_SECRET)
-        ),
-        coinflow: build!(
-            coinflow,
-            CN,
+        coopfin: sweep_client(build(CF), coopfin_creds()),
+        coinflow: sweep_client(
+            build(CN),
             coinflow::Credentials::new()
                 .with_merchant_key(CN_MERCHANT)
-                .with_identity(Identity::UserId {
-                    user_id: "redaction-user-1".to_owned()
-                })
+                .with_identity(redaction_user()),
         ),
-        coolset: build!(
-            coolset,
-            CS,
-            coolset::Credentials::new().with_api_token(CS_TOKEN)
+        coolset: sweep_client(
+            build(CS),
+            coolset::Credentials::new().with_api_token(CS_TOKEN),
         ),
-        akool_key: build!(
-            akool,
-            AK,
-            akool::Credentials::new()
-                .with_api_key(AK_API)
-                .with_client_id(AK_ID)
-                .with_client_secret(AK_SECRET)
-        ),
-        akool_token: build!(
-            akool,
-            AK,
-            akool::Credentials::new()
-                .with_client_id(AK_ID)
-                .with_client_secret(AK_SECRET)
-        ),
-        loccus_session: build!(
-            loccus,
-            LC,
-            loccus::Credentials::new()
-                .with_handle("redaction-user")
-                .with_password(LC_PASSWORD)
-        ),
-        loccus_key: build!(
-            loccus,
-            LC,
-            loccus::Credentials::new()
-                .with_handle("redaction-user")
-                .with_password(LC_PASSWORD)
-                .with_api_key(LC_API)
-        ),
+        akool_key: sweep_client(build(AK), akool_legacy().with_api_key(AK_API)),
+        akool_token: sweep_client(build(AK), akool_legacy()),
+        loccus_session: sweep_client(build(LC), loccus_password()),
+        loccus_key: sweep_client(build(LC), loccus_password().with_api_key(LC_API)),
     }
+}
+
+/// A client of `P` at `base`, with `retry` and `timeouts`, holding `creds`.
+fn sweep_client<P: Provider>(
+    (base, retry, timeouts): (String, RetryPolicy, Timeouts),
+    creds: P::Credentials,
+) -> P {
+    loopback(base, creds)
+        .retry(retry)
+        .timeouts(timeouts)
+        .build()
+        .unwrap()
+}
+
+fn coopfin_creds() -> coopfin::Credentials {
+    coopfin::Credentials::new()
+        .with_api_key(CF_API)
+        .with_secret_key(CF_SECRET)
+}
+
+/// Coinflow set B: the canary signature of `Wallet111` on Solana for `merchant-1`.
+fn signed_wallet() -> Identity {
+    Identity::SignedWallet {
+        signed_message: Secret::new(CN_SIGNED),
+        wallet: "Wallet111".to_owned(),
+        blockchain: coinflow::Blockchain::Solana,
+        merchant_id: "merchant-1".to_owned(),
+    }
+}
+
+/// Coinflow set A: the end user `redaction-user-1`.
+fn redaction_user() -> Identity {
+    Identity::UserId {
+        user_id: "redaction-user-1".to_owned(),
+    }
+}
+
+/// Akool's legacy client id and secret.
+fn akool_legacy() -> akool::Credentials {
+    akool::Credentials::new()
+        .with_client_id(AK_ID)
+        .with_client_secret(AK_SECRET)
+}
+
+/// Loccus handle and password.
+fn loccus_password() -> loccus::Credentials {
+    loccus::Credentials::new()
+        .with_handle("redaction-user")
+        .with_password(LC_PASSWORD)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,12 +257,7 @@ fn every_provider_credentials_debug_is_redacted() {
             "{:?}",
             coinflow::Credentials::new()
                 .with_merchant_key(CN_MERCHANT)
-                .with_identity(Identity::SignedWallet {
-                    signed_message: Secret::new(CN_SIGNED),
-                    wallet: "Wallet111".to_owned(),
-                    blockchain: coinflow::Blockchain::Solana,
-                    merchant_id: "merchant-1".to_owned(),
-                })
+                .with_identity(signed_wallet())
         ),
         format!("{:?}", coolset::Credentials::new().with_api_token(CS_TOKEN)),
         format!(
@@ -358,6 +309,15 @@ fn http_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Re
     b.body(Bytes::copy_from_slice(body)).unwrap()
 }
 
+/// Debug of `E`'s response parsed from a 200 with `headers` and `body`.
+fn parsed_debug<E: Endpoint>(headers: &[(&str, &str)], body: serde_json::Value) -> String
+where
+    E::Response: Debug,
+{
+    let response = http_response(200, headers, body.to_string().as_bytes());
+    format!("{:?}", auth_sdk::parse_response::<E>(response).unwrap())
+}
+
 #[test]
 fn request_and_response_debug_is_redacted() {
     let req = coopfin::create_token::Request::new(CF_API, CF_SECRET);
@@ -367,7 +327,7 @@ fn request_and_response_debug_is_redacted() {
         "Request { api_key: Secret([REDACTED]), secret_key: Secret([REDACTED]) }"
     );
 
-    let body = serde_json::json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": 600});
+    let body = json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": 600});
     let resp = auth_sdk::parse_response::<coopfin::create_token::Request>(http_response(
         200,
         &[],
@@ -393,12 +353,7 @@ fn request_and_response_debug_is_redacted() {
          alias: Some(\"Mine\"), token: Secret([REDACTED]), created_at: Timestamp(2023-01-01T00:00:00Z) } }"
     );
 
-    let id = Identity::SignedWallet {
-        signed_message: Secret::new(CN_SIGNED),
-        wallet: "Wallet111".to_owned(),
-        blockchain: coinflow::Blockchain::Solana,
-        merchant_id: "merchant-1".to_owned(),
-    };
+    let id = signed_wallet();
     assert_eq!(
         format!("{id:?}"),
         "SignedWallet { signed_message: Secret([REDACTED]), wallet: \"Wallet111\", \
@@ -419,62 +374,18 @@ fn request_and_response_debug_is_redacted() {
             "{:?}",
             loccus::sign_in::Request::new("redaction-user", LC_PASSWORD)
         ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<loccus::sign_in::Request>(http_response(
-                200,
-                &[],
-                serde_json::json!({"token": LC_SESSION, "issuedAt": ts(Duration::ZERO), "expiresAt": ts(Duration::from_secs(3600))})
-                    .to_string()
-                    .as_bytes(),
-            ))
-            .unwrap()
+        parsed_debug::<loccus::sign_in::Request>(
+            &[],
+            json!({"token": LC_SESSION, "issuedAt": ts(Duration::ZERO), "expiresAt": ts(Duration::from_secs(3600))}),
         ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<akool::get_token::Request>(http_response(
-                200,
-                &[],
-                serde_json::json!({"code": 1000, "token": AK_TOKEN}).to_string().as_bytes(),
-            ))
-            .unwrap()
+        parsed_debug::<akool::get_token::Request>(&[], json!({"code": 1000, "token": AK_TOKEN})),
+        parsed_debug::<coinflow::get_session_key::Request>(&[], json!({"key": session_jwt(1)})),
+        parsed_debug::<loccus::list_keys::Request>(
+            &[("page-total", "1"), ("item-total", "1")],
+            json!([api_key_json()]),
         ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<coinflow::get_session_key::Request>(http_response(
-                200,
-                &[],
-                serde_json::json!({"key": session_jwt(1)}).to_string().as_bytes(),
-            ))
-            .unwrap()
-        ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<loccus::list_keys::Request>(http_response(
-                200,
-                &[("page-total", "1"), ("item-total", "1")],
-                serde_json::json!([api_key_json()]).to_string().as_bytes(),
-            ))
-            .unwrap()
-        ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<loccus::get_key::Request>(http_response(
-                200,
-                &[],
-                api_key_json().to_string().as_bytes(),
-            ))
-            .unwrap()
-        ),
-        format!(
-            "{:?}",
-            auth_sdk::parse_response::<loccus::update_key::Request>(http_response(
-                200,
-                &[],
-                api_key_json().to_string().as_bytes(),
-            ))
-            .unwrap()
-        ),
+        parsed_debug::<loccus::get_key::Request>(&[], api_key_json()),
+        parsed_debug::<loccus::update_key::Request>(&[], api_key_json()),
     ];
     for t in &texts {
         assert_clean("request/response Debug", t);
@@ -656,22 +567,11 @@ async fn run_all(s: &mut Sweep, scenario: &str, c: &Clients) -> usize {
     );
     s.rec(
         &l("coinflow.get_session_key(UserId)"),
-        &c.coinflow
-            .get_session_key(Identity::UserId {
-                user_id: "redaction-user-1".to_owned(),
-            })
-            .await,
+        &c.coinflow.get_session_key(redaction_user()).await,
     );
     s.rec(
         &l("coinflow.get_session_key(SignedWallet)"),
-        &c.coinflow
-            .get_session_key(Identity::SignedWallet {
-                signed_message: Secret::new(CN_SIGNED),
-                wallet: "Wallet111".to_owned(),
-                blockchain: coinflow::Blockchain::Solana,
-                merchant_id: "merchant-1".to_owned(),
-            })
-            .await,
+        &c.coinflow.get_session_key(signed_wallet()).await,
     );
     s.rec(
         &l("coinflow.get_session_key(MerchantWallet)"),
@@ -750,89 +650,61 @@ async fn run_all(s: &mut Sweep, scenario: &str, c: &Clients) -> usize {
     start
 }
 
+/// `verb` on `prefix` + `rest` (`rest` ending in `/{key}` matches any key handle).
+fn at(verb: &str, prefix: &str, rest: &str) -> MockBuilder {
+    match rest.strip_suffix("/{key}") {
+        Some(keys) => {
+            Mock::given(method(verb)).and(path_regex(format!("^{prefix}{keys}/[a-z0-9-]+$")))
+        }
+        None => on(verb, &format!("{prefix}{rest}")),
+    }
+}
+
 /// Success answers for every path, with canary tokens (`-N` suffix per issue).
 async fn mount_success(server: &MockServer) {
-    let seq = |f: fn(usize) -> serde_json::Value| {
-        let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        move |_: &Request| {
-            let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200).set_body_json(f(i))
-        }
-    };
-    let ok = |v: serde_json::Value| ResponseTemplate::new(200).set_body_json(v);
+    let seq = |f: fn(usize) -> serde_json::Value| numbered(move |i| json_reply(200, f(i))).0;
+    let ok = |v: serde_json::Value| json_reply(200, v);
     let mounts: Vec<Mock> = vec![
-        Mock::given(method("POST"))
-            .and(path(format!("{CF}/sandbox/token")))
-            .respond_with(seq(|i| {
-                serde_json::json!({"token_type": "Bearer", "token": format!("{CF_TOKEN}-{i}"), "expires_in": 86400})
-            })),
-        Mock::given(method("GET"))
-            .and(path(format!("{CF}/me")))
-            .respond_with(ok(serde_json::json!({"user_id": "u1"}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth")))
-            .respond_with(ok(serde_json::json!({"message": "sign this", "transaction": null}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth/session-key")))
-            .respond_with(seq(|i| serde_json::json!({"key": session_jwt(i)}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth/verify")))
-            .respond_with(ResponseTemplate::new(200)),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/me")))
-            .respond_with(ok(serde_json::json!({"user_id": "u1"}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CS}/accounts/user-config/")))
-            .respond_with(
-                ok(serde_json::json!({"language": "en", "features": ["a"]}))
-                    .insert_header("x-ratelimit-limit", "1000")
-                    .insert_header("x-ratelimit-remaining", "999")
-                    .insert_header("x-ratelimit-reset", "1700000000"),
-            ),
-        Mock::given(method("GET"))
-            .and(path(format!("{CS}/accounts/workspaces/")))
-            .respond_with(ok(serde_json::json!({
-                "count": 1, "next": null, "previous": null, "results": [workspace_json()]
-            }))),
-        Mock::given(method("POST"))
-            .and(path(format!("{AK}/api/open/v3/getToken")))
-            .respond_with(seq(|i| serde_json::json!({"code": 1000, "token": format!("{AK_TOKEN}-{i}")}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{AK}/api/open/v3/faceswap/quota/info")))
-            .respond_with(ok(serde_json::json!({"code": 1000, "msg": "OK", "data": {"credit": 1234.5}}))),
-        Mock::given(method("POST"))
-            .and(path(format!("{LC}/auth/credentials")))
-            .respond_with(seq(|i| {
-                serde_json::json!({
-                    "token": format!("{LC_SESSION}-{i}"),
-                    "issuedAt": ts(Duration::ZERO),
-                    "expiresAt": ts(Duration::from_secs(3600)),
-                })
-            })),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user")))
-            .respond_with(ok(loccus_user_json())),
-        Mock::given(method("POST"))
-            .and(path(format!("{LC}/user/keys")))
-            .respond_with(ResponseTemplate::new(201).set_body_json(api_key_json())),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user/keys")))
-            .respond_with(
-                ok(serde_json::json!([api_key_json()]))
-                    .insert_header("page-total", "1")
-                    .insert_header("page-size", "10")
-                    .insert_header("page-current", "1")
-                    .insert_header("item-total", "1"),
-            ),
-        Mock::given(method("GET"))
-            .and(path_regex(format!("^{LC}/user/keys/[a-z0-9-]+$")))
-            .respond_with(ok(api_key_json())),
-        Mock::given(method("PATCH"))
-            .and(path_regex(format!("^{LC}/user/keys/[a-z0-9-]+$")))
-            .respond_with(ok(api_key_json())),
-        Mock::given(method("DELETE"))
-            .and(path_regex(format!("^{LC}/user/keys/[a-z0-9-]+$")))
-            .respond_with(ResponseTemplate::new(204)),
+        at("POST", CF, "/sandbox/token").respond_with(seq(|i| {
+            json!({"token_type": "Bearer", "token": format!("{CF_TOKEN}-{i}"), "expires_in": 86400})
+        })),
+        at("GET", CF, "/me").respond_with(ok(json!({"user_id": "u1"}))),
+        at("GET", CN, "/auth").respond_with(ok(json!({"message": "sign this", "transaction": null}))),
+        at("GET", CN, "/auth/session-key").respond_with(seq(|i| json!({"key": session_jwt(i)}))),
+        at("GET", CN, "/auth/verify").respond_with(ResponseTemplate::new(200)),
+        at("GET", CN, "/me").respond_with(ok(json!({"user_id": "u1"}))),
+        at("GET", CS, "/accounts/user-config/").respond_with(
+            ok(json!({"language": "en", "features": ["a"]}))
+                .insert_header("x-ratelimit-limit", "1000")
+                .insert_header("x-ratelimit-remaining", "999")
+                .insert_header("x-ratelimit-reset", "1700000000"),
+        ),
+        at("GET", CS, "/accounts/workspaces/").respond_with(ok(json!({
+            "count": 1, "next": null, "previous": null, "results": [workspace_json()]
+        }))),
+        at("POST", AK, "/api/open/v3/getToken")
+            .respond_with(seq(|i| json!({"code": 1000, "token": format!("{AK_TOKEN}-{i}")}))),
+        at("GET", AK, QUOTA)
+            .respond_with(ok(json!({"code": 1000, "msg": "OK", "data": {"credit": 1234.5}}))),
+        at("POST", LC, "/auth/credentials").respond_with(seq(|i| {
+            json!({
+                "token": format!("{LC_SESSION}-{i}"),
+                "issuedAt": ts(Duration::ZERO),
+                "expiresAt": ts(Duration::from_secs(3600)),
+            })
+        })),
+        at("GET", LC, "/user").respond_with(ok(loccus_user_json())),
+        at("POST", LC, "/user/keys").respond_with(json_reply(201, api_key_json())),
+        at("GET", LC, "/user/keys").respond_with(
+            ok(json!([api_key_json()]))
+                .insert_header("page-total", "1")
+                .insert_header("page-size", "10")
+                .insert_header("page-current", "1")
+                .insert_header("item-total", "1"),
+        ),
+        at("GET", LC, "/user/keys/{key}").respond_with(ok(api_key_json())),
+        at("PATCH", LC, "/user/keys/{key}").respond_with(ok(api_key_json())),
+        at("DELETE", LC, "/user/keys/{key}").respond_with(ResponseTemplate::new(204)),
     ];
     for m in mounts {
         m.mount(server).await;
@@ -865,72 +737,41 @@ fn endpoint_paths() -> Vec<(&'static str, String)> {
 /// A provider-shaped error body (no canary) for `status`, by path prefix.
 fn error_body(path: &str, status: u16) -> serde_json::Value {
     if path.starts_with(CF) {
-        serde_json::json!({"error": "Invalid request"})
+        json!({"error": "Invalid request"})
     } else if path.starts_with(CN) {
-        serde_json::json!({"name": "ValidationError", "message": "bad input"})
+        json!({"name": "ValidationError", "message": "bad input"})
     } else if path.starts_with(CS) {
-        serde_json::json!({"detail": "Bad request", "error_code": "bad_request"})
+        json!({"detail": "Bad request", "error_code": "bad_request"})
     } else if path.starts_with(AK) {
-        serde_json::json!({"code": 1102, "msg": "authorization missing"})
+        json!({"code": 1102, "msg": "authorization missing"})
     } else {
-        serde_json::json!({"error": {"id": "err-1", "code": status, "errors": [{"message": "bad"}]}})
+        json!({"error": {"id": "err-1", "code": status, "errors": [{"message": "bad"}]}})
     }
 }
 
 /// Success statuses whose bodies do not decode and carry canaries.
 async fn mount_undecodable(server: &MockServer) {
-    let body = |status: u16, v: serde_json::Value| ResponseTemplate::new(status).set_body_json(v);
+    let body = json_reply;
     let mounts: Vec<Mock> = vec![
         // serde would quote the canary: `invalid type: string "...", expected i64`.
-        Mock::given(method("POST"))
-            .and(path(format!("{CF}/sandbox/token")))
-            .respond_with(body(200, serde_json::json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": CF_TOKEN}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CF}/me")))
-            .respond_with(body(200, serde_json::json!({"user_id": 7, "debug": CF_TOKEN}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth")))
-            .respond_with(body(200, serde_json::json!({"message": 5, "transaction": CN_MERCHANT}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth/session-key")))
-            .respond_with(body(200, serde_json::json!({"key": [session_jwt(1)]}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/auth/verify")))
-            .respond_with(ResponseTemplate::new(200).set_body_string(format!("not json {CN_VERIFY}"))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CS}/accounts/user-config/")))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_string(format!("{{\"token\": \"{CS_TOKEN}\"")),
-            ),
-        Mock::given(method("GET"))
-            .and(path(format!("{CS}/accounts/workspaces/")))
-            .respond_with(body(200, serde_json::json!({"count": CS_TOKEN, "results": []}))),
-        Mock::given(method("POST"))
-            .and(path(format!("{AK}/api/open/v3/getToken")))
-            .respond_with(body(200, serde_json::json!({"code": 1000, "token": 42, "echo": AK_SECRET}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{AK}/api/open/v3/faceswap/quota/info")))
-            .respond_with(body(200, serde_json::json!({"code": 1000, "msg": "OK", "data": {"credit": AK_API}}))),
-        Mock::given(method("POST"))
-            .and(path(format!("{LC}/auth/credentials")))
-            .respond_with(body(200, serde_json::json!({"token": LC_SESSION, "issuedAt": LC_SESSION, "expiresAt": LC_SESSION}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user")))
-            .respond_with(body(200, serde_json::json!({"id": "u", "handle": "h", "email": "e", "state": "verified", "orgs": LC_API, "spaces": 1, "createdAt": "2023-01-01T00:00:00Z"}))),
+        at("POST", CF, "/sandbox/token").respond_with(body(200, json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": CF_TOKEN}))),
+        at("GET", CF, "/me").respond_with(body(200, json!({"user_id": 7, "debug": CF_TOKEN}))),
+        at("GET", CN, "/auth").respond_with(body(200, json!({"message": 5, "transaction": CN_MERCHANT}))),
+        at("GET", CN, "/auth/session-key").respond_with(body(200, json!({"key": [session_jwt(1)]}))),
+        at("GET", CN, "/auth/verify").respond_with(ResponseTemplate::new(200).set_body_string(format!("not json {CN_VERIFY}"))),
+        at("GET", CS, "/accounts/user-config/").respond_with(
+            ResponseTemplate::new(200).set_body_string(format!("{{\"token\": \"{CS_TOKEN}\"")),
+        ),
+        at("GET", CS, "/accounts/workspaces/").respond_with(body(200, json!({"count": CS_TOKEN, "results": []}))),
+        at("POST", AK, "/api/open/v3/getToken").respond_with(body(200, json!({"code": 1000, "token": 42, "echo": AK_SECRET}))),
+        at("GET", AK, QUOTA).respond_with(body(200, json!({"code": 1000, "msg": "OK", "data": {"credit": AK_API}}))),
+        at("POST", LC, "/auth/credentials").respond_with(body(200, json!({"token": LC_SESSION, "issuedAt": LC_SESSION, "expiresAt": LC_SESSION}))),
+        at("GET", LC, "/user").respond_with(body(200, json!({"id": "u", "handle": "h", "email": "e", "state": "verified", "orgs": LC_API, "spaces": 1, "createdAt": "2023-01-01T00:00:00Z"}))),
         // A created key whose answer lacks `createdAt`: the token must survive in the raw body.
-        Mock::given(method("POST"))
-            .and(path(format!("{LC}/user/keys")))
-            .respond_with(body(201, serde_json::json!({"id": "k", "handle": "new-key", "alias": null, "token": LC_KEY_TOKEN}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user/keys")))
-            .respond_with(body(200, serde_json::json!([{"id": "k", "handle": "my-key", "token": LC_KEY_TOKEN, "createdAt": LC_KEY_TOKEN}]))),
-        Mock::given(method("GET"))
-            .and(path_regex(format!("^{LC}/user/keys/[a-z0-9-]+$")))
-            .respond_with(body(200, serde_json::json!({"id": "k", "handle": 1, "token": LC_KEY_TOKEN}))),
-        Mock::given(method("PATCH"))
-            .and(path_regex(format!("^{LC}/user/keys/[a-z0-9-]+$")))
-            .respond_with(body(200, serde_json::json!({"id": "k", "handle": "my-key", "alias": 3, "token": LC_KEY_TOKEN, "createdAt": "2023-01-01T00:00:00Z"}))),
+        at("POST", LC, "/user/keys").respond_with(body(201, json!({"id": "k", "handle": "new-key", "alias": null, "token": LC_KEY_TOKEN}))),
+        at("GET", LC, "/user/keys").respond_with(body(200, json!([{"id": "k", "handle": "my-key", "token": LC_KEY_TOKEN, "createdAt": LC_KEY_TOKEN}]))),
+        at("GET", LC, "/user/keys/{key}").respond_with(body(200, json!({"id": "k", "handle": 1, "token": LC_KEY_TOKEN}))),
+        at("PATCH", LC, "/user/keys/{key}").respond_with(body(200, json!({"id": "k", "handle": "my-key", "alias": 3, "token": LC_KEY_TOKEN, "createdAt": "2023-01-01T00:00:00Z"}))),
     ];
     for m in mounts {
         m.mount(server).await;
@@ -1013,11 +854,47 @@ fn assert_outcomes(s: &Sweep, from: usize, scenario: &str, ok: impl Fn(&str, &st
     }
 }
 
+/// The calls on an issued token or session, which a rejection makes refetch and replay;
+/// `prefix` starts every label.
+async fn run_rejected(s: &mut Sweep, prefix: &str, c: &Clients) {
+    let l = |name: &str| format!("{prefix}{name}");
+    s.rec(
+        &l("401: coopfin.whoami"),
+        &c.coopfin.send(whoami::Request::new()).await,
+    );
+    s.rec(
+        &l("401: coinflow.cf_me"),
+        &c.coinflow.send(cf_me::Request::new()).await,
+    );
+    s.rec(
+        &l("1101: akool.quota_info(token)"),
+        &c.akool_token.quota_info().await,
+    );
+    s.rec(
+        &l("401: loccus.get_user(session)"),
+        &c.loccus_session.get_user().await,
+    );
+}
+
+/// Runs every call against a server answering everything with `status` and a
+/// provider-shaped body: each ends in `Provider(status)`, or a failed token exchange.
+async fn run_all_failing(s: &mut Sweep, scenario: &str, status: u16) {
+    let server = MockServer::start().await;
+    let failing = move |r: &Request| json_reply(status, error_body(r.url.path(), status));
+    mount_any(&server, Mock::given(any()), failing).await;
+    let c = clients(&server.uri(), fast_retry(), Timeouts::default());
+    let from = run_all(s, scenario, &c).await;
+    let expected = format!("Provider({status})");
+    assert_outcomes(s, from, scenario, |_, o| {
+        o == expected || o == "TokenExchange"
+    });
+}
+
 async fn sweep() -> Sweep {
     // Control: the scanner flags a leak, and a raw serde message would quote a canary placed
     // where the decode fixtures put them (`expires_in: "<token>"`).
     let mut control = Sweep::default();
-    let raw = serde_json::from_value::<i64>(serde_json::json!(CF_TOKEN)).unwrap_err();
+    let raw = serde_json::from_value::<i64>(json!(CF_TOKEN)).unwrap_err();
     control.error("control", &raw);
     assert!(
         !control.leaks.is_empty(),
@@ -1033,10 +910,8 @@ async fn sweep() -> Sweep {
     let from = run_all(&mut s, "success", &c).await;
     assert_outcomes(&s, from, "success", |_, o| o == "Ok");
     // Every credential canary really went on the wire (in a header or a body).
-    let wire: String = server
-        .received_requests()
+    let wire: String = received(&server)
         .await
-        .unwrap()
         .iter()
         .map(|r| {
             let headers: Vec<String> = r
@@ -1068,102 +943,55 @@ async fn sweep() -> Sweep {
 
     // -- 401 (and Akool 1101) with a cached token: refetch and replay
     let server = MockServer::start().await;
-    let unauthorized = |body: serde_json::Value| ResponseTemplate::new(401).set_body_json(body);
+    let unauthorized = |body: serde_json::Value| json_reply(401, body);
+    let first = |token: &str| header("authorization", format!("Bearer {token}-1").as_str());
+    let first_session = header("x-coinflow-auth-session-key", session_jwt(1).as_str());
+    let lc_expired = json!({"error": {"id": "e", "code": 401, "errors": [{"message": "expired"}]}});
     for m in [
-        Mock::given(method("GET"))
-            .and(path(format!("{CF}/me")))
-            .and(header("authorization", format!("Bearer {CF_TOKEN}-1").as_str()))
-            .respond_with(unauthorized(serde_json::json!({"error": "token revoked"}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/me")))
-            .and(header("x-coinflow-auth-session-key", session_jwt(1).as_str()))
+        at("GET", CF, "/me")
+            .and(first(CF_TOKEN))
+            .respond_with(unauthorized(json!({"error": "token revoked"}))),
+        at("GET", CN, "/me")
+            .and(first_session)
             .respond_with(unauthorized(
-                serde_json::json!({"name": "UnauthorizedError", "message": "expired"}),
+                json!({"name": "UnauthorizedError", "message": "expired"}),
             )),
-        Mock::given(method("GET"))
-            .and(path(format!("{AK}/api/open/v3/faceswap/quota/info")))
-            .and(header("authorization", format!("Bearer {AK_TOKEN}-1").as_str()))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(serde_json::json!({"code": 1101, "msg": "token expired"})),
-            ),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user")))
-            .and(header("authorization", format!("Bearer {LC_SESSION}-1").as_str()))
-            .respond_with(unauthorized(
-                serde_json::json!({"error": {"id": "e", "code": 401, "errors": [{"message": "expired"}]}}),
+        at("GET", AK, QUOTA)
+            .and(first(AK_TOKEN))
+            .respond_with(json_reply(
+                200,
+                json!({"code": 1101, "msg": "token expired"}),
             )),
+        at("GET", LC, "/user")
+            .and(first(LC_SESSION))
+            .respond_with(unauthorized(lc_expired)),
     ] {
         m.with_priority(1).mount(&server).await;
     }
     mount_success(&server).await;
     let c = clients(&server.uri(), fast_retry(), Timeouts::default());
     let from = s.outcomes.len();
-    s.rec(
-        "401: coopfin.whoami",
-        &c.coopfin.send(whoami::Request::new()).await,
-    );
-    s.rec(
-        "401: coinflow.cf_me",
-        &c.coinflow.send(cf_me::Request::new()).await,
-    );
-    s.rec(
-        "1101: akool.quota_info(token)",
-        &c.akool_token.quota_info().await,
-    );
-    s.rec(
-        "401: loccus.get_user(session)",
-        &c.loccus_session.get_user().await,
-    );
+    run_rejected(&mut s, "", &c).await;
     assert_outcomes(&s, from, "401 refresh", |_, o| o == "Ok");
 
     // -- always 401 / 1101: one replay, then a typed error
     let server = MockServer::start().await;
     for m in [
-        Mock::given(method("GET"))
-            .and(path(format!("{CF}/me")))
-            .respond_with(unauthorized(serde_json::json!({"error": "no"}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CN}/me")))
-            .respond_with(unauthorized(
-                serde_json::json!({"name": "UnauthorizedError", "message": "no"}),
-            )),
-        Mock::given(method("GET"))
-            .and(path(format!("{AK}/api/open/v3/faceswap/quota/info")))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(serde_json::json!({"code": 1101, "msg": "no"})),
-            ),
-        Mock::given(method("GET"))
-            .and(path(format!("{LC}/user")))
-            .respond_with(unauthorized(serde_json::json!({"message": "no"}))),
-        Mock::given(method("GET"))
-            .and(path(format!("{CS}/accounts/user-config/")))
-            .respond_with(unauthorized(
-                serde_json::json!({"detail": "Invalid token."}),
-            )),
+        at("GET", CF, "/me").respond_with(unauthorized(json!({"error": "no"}))),
+        at("GET", CN, "/me").respond_with(unauthorized(
+            json!({"name": "UnauthorizedError", "message": "no"}),
+        )),
+        at("GET", AK, QUOTA).respond_with(json_reply(200, json!({"code": 1101, "msg": "no"}))),
+        at("GET", LC, "/user").respond_with(unauthorized(json!({"message": "no"}))),
+        at("GET", CS, "/accounts/user-config/")
+            .respond_with(unauthorized(json!({"detail": "Invalid token."}))),
     ] {
         m.with_priority(1).mount(&server).await;
     }
     mount_success(&server).await;
     let c = clients(&server.uri(), fast_retry(), Timeouts::default());
     let from = s.outcomes.len();
-    s.rec(
-        "always 401: coopfin.whoami",
-        &c.coopfin.send(whoami::Request::new()).await,
-    );
-    s.rec(
-        "always 401: coinflow.cf_me",
-        &c.coinflow.send(cf_me::Request::new()).await,
-    );
-    s.rec(
-        "always 1101: akool.quota_info(token)",
-        &c.akool_token.quota_info().await,
-    );
-    s.rec(
-        "always 401: loccus.get_user(session)",
-        &c.loccus_session.get_user().await,
-    );
+    run_rejected(&mut s, "always ", &c).await;
     s.rec(
         "always 401: coolset.user_config",
         &c.coolset.user_config().await,
@@ -1200,32 +1028,10 @@ async fn sweep() -> Sweep {
         }
     });
     // Non-idempotent calls that got a 503 are not retried: surface the 503.
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(|r: &Request| {
-            ResponseTemplate::new(503).set_body_json(error_body(r.url.path(), 503))
-        })
-        .mount(&server)
-        .await;
-    let c = clients(&server.uri(), fast_retry(), Timeouts::default());
-    let from = run_all(&mut s, "always 503", &c).await;
-    assert_outcomes(&s, from, "always 503", |_, o| {
-        o == "Provider(503)" || o == "TokenExchange"
-    });
+    run_all_failing(&mut s, "always 503", 503).await;
 
     // -- 400 with provider-shaped bodies
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(|r: &Request| {
-            ResponseTemplate::new(400).set_body_json(error_body(r.url.path(), 400))
-        })
-        .mount(&server)
-        .await;
-    let c = clients(&server.uri(), fast_retry(), Timeouts::default());
-    let from = run_all(&mut s, "400", &c).await;
-    assert_outcomes(&s, from, "400", |_, o| {
-        o == "Provider(400)" || o == "TokenExchange"
-    });
+    run_all_failing(&mut s, "400", 400).await;
 
     // -- undecodable success bodies carrying canaries
     let server = MockServer::start().await;
@@ -1291,28 +1097,21 @@ async fn sweep() -> Sweep {
         "invalid: delete_key with a dot-dot",
         &c.loccus_key.delete_key("..").await,
     );
-    let bad = coolset::Client::builder()
-        .credentials(coolset::Credentials::new().with_api_token(format!("{CS_TOKEN}\n")))
-        .base_url(format!("{}{CS}", server.uri()))
-        .allow_http_loopback(true)
+    let lf = coolset::Credentials::new().with_api_token(format!("{CS_TOKEN}\n"));
+    let bad: coolset::Client = loopback(format!("{}{CS}", server.uri()), lf)
         .build()
         .unwrap();
     s.rec("invalid: coolset token with LF", &bad.user_config().await);
-    let bad = akool::Client::builder()
-        .credentials(akool::Credentials::new().with_api_key(format!("{AK_API}\0")))
-        .base_url(format!("{}{AK}", server.uri()))
-        .allow_http_loopback(true)
+    let nul = akool::Credentials::new().with_api_key(format!("{AK_API}\0"));
+    let bad: akool::Client = loopback(format!("{}{AK}", server.uri()), nul)
         .build()
         .unwrap();
     s.rec("invalid: akool key with NUL", &bad.quota_info().await);
     assert_outcomes(&s, from, "invalid input", |_, o| o == "InvalidInput");
-    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+    assert_eq!(received(&server).await.len(), 0);
 
     // -- transport error: connection refused on a closed loopback port
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    let closed = closed_port();
     let c = clients(
         &format!("http://{closed}"),
         RetryPolicy::disabled(),
@@ -1374,7 +1173,7 @@ async fn sweep() -> Sweep {
         o == "Transport(Redirect)" || o == "TokenExchange"
     });
     assert_eq!(
-        elsewhere.received_requests().await.unwrap().len(),
+        received(&elsewhere).await.len(),
         0,
         "a redirect was followed to another origin"
     );
@@ -1411,14 +1210,9 @@ fn secret_request_fields_become_sensitive_headers() {
         &format!("{:?}", req.headers()),
     );
 
-    let req = coinflow::get_session_key::Request::new(Identity::SignedWallet {
-        signed_message: Secret::new(CN_SIGNED),
-        wallet: "Wallet111".to_owned(),
-        blockchain: coinflow::Blockchain::Solana,
-        merchant_id: "merchant-1".to_owned(),
-    })
-    .to_http_request(&b)
-    .unwrap();
+    let req = coinflow::get_session_key::Request::new(signed_wallet())
+        .to_http_request(&b)
+        .unwrap();
     let h = req.headers();
     assert!(
         h.get("x-coinflow-auth-signed-message")
@@ -1453,32 +1247,32 @@ fn canned(path: &str) -> (u16, serde_json::Value) {
     if p.ends_with("/sandbox/token") {
         (
             200,
-            serde_json::json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": 600}),
+            json!({"token_type": "Bearer", "token": CF_TOKEN, "expires_in": 600}),
         )
     } else if p.ends_with("/me") {
-        (200, serde_json::json!({"user_id": "u1"}))
+        (200, json!({"user_id": "u1"}))
     } else if p.ends_with("/auth/session-key") {
-        (200, serde_json::json!({"key": session_jwt(1)}))
+        (200, json!({"key": session_jwt(1)}))
     } else if p.ends_with("/accounts/user-config/") {
-        (200, serde_json::json!({}))
+        (200, json!({}))
     } else if p.ends_with("/getToken") {
-        (200, serde_json::json!({"code": 1000, "token": AK_TOKEN}))
+        (200, json!({"code": 1000, "token": AK_TOKEN}))
     } else if p.ends_with("/quota/info") {
         (
             200,
-            serde_json::json!({"code": 1000, "msg": "OK", "data": {"credit": 1.0}}),
+            json!({"code": 1000, "msg": "OK", "data": {"credit": 1.0}}),
         )
     } else if p.ends_with("/auth/credentials") {
         (
             200,
-            serde_json::json!({"token": LC_SESSION, "issuedAt": ts(Duration::ZERO), "expiresAt": ts(Duration::from_secs(3600))}),
+            json!({"token": LC_SESSION, "issuedAt": ts(Duration::ZERO), "expiresAt": ts(Duration::from_secs(3600))}),
         )
     } else if p.ends_with("/user") {
         (200, loccus_user_json())
     } else if p.ends_with("/user/keys") {
-        (200, serde_json::json!([api_key_json()]))
+        (200, json!([api_key_json()]))
     } else {
-        (404, serde_json::json!({}))
+        (404, json!({}))
     }
 }
 
@@ -1506,70 +1300,39 @@ impl auth_sdk::Transport for Recorder {
     }
 }
 
+/// A client of `P` at `https://api.test.invalid` + `path` sending through `rec`.
+fn recorded<P: Provider>(rec: &Recorder, path: &str, creds: P::Credentials) -> P {
+    ClientBuilder::<P>::new()
+        .credentials(creds)
+        .base_url(format!("https://api.test.invalid{path}"))
+        .transport(rec.clone())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn headers_attached_by_the_client_are_sensitive() {
     let rec = Recorder::default();
-    macro_rules! build {
-        ($m:ident, $url:expr, $creds:expr) => {
-            $m::Client::builder()
-                .credentials($creds)
-                .base_url($url)
-                .transport(rec.clone())
-                .build()
-                .unwrap()
-        };
-    }
-    let cf = build!(
-        coopfin,
-        "https://api.test.invalid/v1",
-        coopfin::Credentials::new()
-            .with_api_key(CF_API)
-            .with_secret_key(CF_SECRET)
-    );
+    let coinflow_user = coinflow::Credentials::new()
+        .with_merchant_key(CN_MERCHANT)
+        .with_identity(Identity::UserId {
+            user_id: "u-1".to_owned(),
+        });
+    let cf: coopfin::Client = recorded(&rec, "/v1", coopfin_creds());
     cf.send(whoami::Request::new()).await.unwrap();
-    let cn = build!(
-        coinflow,
-        "https://api.test.invalid/api",
-        coinflow::Credentials::new()
-            .with_merchant_key(CN_MERCHANT)
-            .with_identity(Identity::UserId {
-                user_id: "u-1".to_owned()
-            })
-    );
+    let cn: coinflow::Client = recorded(&rec, "/api", coinflow_user);
     cn.send(cf_me::Request::new()).await.unwrap();
-    let cs = build!(
-        coolset,
-        "https://api.test.invalid/api",
-        coolset::Credentials::new().with_api_token(CS_TOKEN)
-    );
+    let cs_token = coolset::Credentials::new().with_api_token(CS_TOKEN);
+    let cs: coolset::Client = recorded(&rec, "/api", cs_token);
     cs.user_config().await.unwrap();
-    let ak_key = build!(
-        akool,
-        "https://api.test.invalid",
-        akool::Credentials::new().with_api_key(AK_API)
-    );
+    let ak_key: akool::Client = recorded(&rec, "", akool::Credentials::new().with_api_key(AK_API));
     ak_key.quota_info().await.unwrap();
-    let ak_tok = build!(
-        akool,
-        "https://api.test.invalid",
-        akool::Credentials::new()
-            .with_client_id(AK_ID)
-            .with_client_secret(AK_SECRET)
-    );
+    let ak_tok: akool::Client = recorded(&rec, "", akool_legacy());
     ak_tok.quota_info().await.unwrap();
-    let lc_session = build!(
-        loccus,
-        "https://api.test.invalid/v1",
-        loccus::Credentials::new()
-            .with_handle("redaction-user")
-            .with_password(LC_PASSWORD)
-    );
+    let lc_session: loccus::Client = recorded(&rec, "/v1", loccus_password());
     lc_session.get_user().await.unwrap();
-    let lc_key = build!(
-        loccus,
-        "https://api.test.invalid/v1",
-        loccus::Credentials::new().with_api_key(LC_API)
-    );
+    let lc_api = loccus::Credentials::new().with_api_key(LC_API);
+    let lc_key: loccus::Client = recorded(&rec, "/v1", lc_api);
     lc_key.list_keys().await.unwrap();
 
     let seen = rec.seen.lock().unwrap();
@@ -1653,12 +1416,7 @@ fn no_request_type_puts_a_secret_in_its_url() {
         Identity::UserId {
             user_id: "u-1".to_owned(),
         },
-        Identity::SignedWallet {
-            signed_message: Secret::new(CN_SIGNED),
-            wallet: "Wallet111".to_owned(),
-            blockchain: coinflow::Blockchain::Solana,
-            merchant_id: "merchant-1".to_owned(),
-        },
+        signed_wallet(),
         Identity::MerchantWallet {
             wallet: "Wallet111".to_owned(),
             blockchain: coinflow::Blockchain::Other("newchain".to_owned()),

@@ -7,6 +7,9 @@ use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_sdk::coinflow::get_session_key::Identity;
 use auth_sdk::{Error, Secret, akool, coinflow, coolset, coopfin, loccus};
 
+mod common;
+use common::client_at;
+
 /// A sandbox-only CoopFin endpoint declared with the public spec language.
 mod whoami {
     use auth_sdk::{Secret, endpoint, response};
@@ -33,57 +36,48 @@ async fn sandbox_with(config: SandboxConfig) -> Sandbox {
     Sandbox::start_with(config).await.expect("start sandbox")
 }
 
+/// A CoopFin client at `sb` holding `api_key` and `secret_key`.
+fn coopfin_with(sb: &Sandbox, api_key: &str, secret_key: &str) -> coopfin::Client {
+    let creds = coopfin::Credentials::new()
+        .with_api_key(api_key)
+        .with_secret_key(secret_key);
+    client_at(&sb.base_urls().coopfin, creds)
+}
+
+/// A CoopFin client at `sb` holding the seeded key pair.
 fn coopfin_client(sb: &Sandbox) -> coopfin::Client {
     let c = &sb.credentials().coopfin;
-    coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key(c.api_key.as_str())
-                .with_secret_key(c.secret_key.as_str()),
-        )
-        .base_url(&sb.base_urls().coopfin)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap()
+    coopfin_with(sb, &c.api_key, &c.secret_key)
 }
 
 fn coinflow_client(sb: &Sandbox) -> coinflow::Client {
-    coinflow::Client::builder()
-        .credentials(
-            coinflow::Credentials::new()
-                .with_merchant_key(sb.credentials().coinflow.merchant_key.as_str()),
-        )
-        .base_url(&sb.base_urls().coinflow)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap()
+    let key = sb.credentials().coinflow.merchant_key.as_str();
+    client_at(
+        &sb.base_urls().coinflow,
+        coinflow::Credentials::new().with_merchant_key(key),
+    )
 }
 
 fn coolset_client(sb: &Sandbox, token: &str) -> coolset::Client {
-    coolset::Client::builder()
-        .credentials(coolset::Credentials::new().with_api_token(token))
-        .base_url(&sb.base_urls().coolset)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap()
+    client_at(
+        &sb.base_urls().coolset,
+        coolset::Credentials::new().with_api_token(token),
+    )
 }
 
 fn akool_client(sb: &Sandbox, creds: akool::Credentials) -> akool::Client {
-    akool::Client::builder()
-        .credentials(creds)
-        .base_url(&sb.base_urls().akool)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap()
+    client_at(&sb.base_urls().akool, creds)
+}
+
+/// Akool's legacy pair `client_id` / `client_secret`.
+fn akool_pair(client_id: &str, client_secret: &str) -> akool::Credentials {
+    akool::Credentials::new()
+        .with_client_id(client_id)
+        .with_client_secret(client_secret)
 }
 
 fn loccus_client(sb: &Sandbox, creds: loccus::Credentials) -> loccus::Client {
-    loccus::Client::builder()
-        .credentials(creds)
-        .base_url(&sb.base_urls().loccus)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap()
+    client_at(&sb.base_urls().loccus, creds)
 }
 
 fn loccus_user(sb: &Sandbox) -> loccus::Credentials {
@@ -134,16 +128,7 @@ async fn coopfin_token_then_declared_endpoint_with_a_cached_token() {
     assert_eq!(sb.stats().coopfin.requests, 3);
 
     // Wrong key pair: the issuer refuses, whoami ends in a TokenExchange error.
-    let bad = coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_wrong")
-                .with_secret_key("sk_test_wrong"),
-        )
-        .base_url(&sb.base_urls().coopfin)
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
+    let bad = coopfin_with(&sb, "pk_test_wrong", "sk_test_wrong");
     let err = bad.send(whoami::Request::new()).await.unwrap_err();
     assert!(matches!(err, Error::TokenExchange(_)), "{err:?}");
     let err = bad
@@ -341,12 +326,7 @@ async fn akool_api_key_legacy_token_and_banned_account() {
         "the API key needs no token"
     );
 
-    let legacy = akool_client(
-        &sb,
-        akool::Credentials::new()
-            .with_client_id(c.client_id.as_str())
-            .with_client_secret(c.client_secret.as_str()),
-    );
+    let legacy = akool_client(&sb, akool_pair(&c.client_id, &c.client_secret));
     for _ in 0..3 {
         let quota = legacy.quota_info().await.unwrap();
         assert_eq!(quota.data.credit, 1234.5);
@@ -380,22 +360,12 @@ async fn akool_api_key_legacy_token_and_banned_account() {
     assert_eq!(body.msg.as_deref(), Some("The account has been banned"));
 
     // The banned account through the legacy exchange: getToken works, the call gives 1200.
-    let banned_legacy = akool_client(
-        &sb,
-        akool::Credentials::new()
-            .with_client_id(c.banned_client_id.as_str())
-            .with_client_secret(c.banned_api_key.as_str()),
-    );
+    let banned_legacy = akool_client(&sb, akool_pair(&c.banned_client_id, &c.banned_api_key));
     let err = banned_legacy.quota_info().await.unwrap_err();
     assert_eq!(err.provider_error().and_then(|pe| pe.code), Some(1200));
 
     // A wrong pair: the exchange fails with 1101 before the call is sent.
-    let wrong = akool_client(
-        &sb,
-        akool::Credentials::new()
-            .with_client_id("5ad0b0c0ffee00000000dead")
-            .with_client_secret("sk_test_wrong"),
-    );
+    let wrong = akool_client(&sb, akool_pair("5ad0b0c0ffee00000000dead", "sk_test_wrong"));
     let err = wrong.quota_info().await.unwrap_err();
     assert!(matches!(err, Error::TokenExchange(_)), "{err:?}");
 }

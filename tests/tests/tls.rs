@@ -2,22 +2,24 @@
 //! server whose certificate is not trusted is refused with a typed TLS error that is never
 //! retried and never echoes the URL.
 //!
-//! The TLS server is a loopback `TcpListener` + tokio-rustls with a self-signed
-//! certificate generated per test by rcgen; it counts connections and handshake attempts.
+//! The TLS server is the shared raw loopback server (`common::raw`) + tokio-rustls with a
+//! self-signed certificate generated per test by rcgen; it counts connections and handshake
+//! attempts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use auth_sdk::{
-    BuildError, Error, RetryPolicy, Timeouts, TransportErrorKind, akool, coinflow, coolset,
-    coopfin, loccus, reqwest,
+    BuildError, ClientBuilder, Error, Provider, Timeouts, TransportErrorKind, akool, coinflow,
+    coolset, coopfin, loccus, reqwest,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpListener;
+
+mod common;
+use common::{Raw, raw, renderings, retry_policy};
 
 const TOKEN: &str = "ct_test_CANARY_tls";
 const QUERY_CANARY: &str = "q_CANARY_query";
@@ -25,50 +27,43 @@ const QUERY_CANARY: &str = "q_CANARY_query";
 // ---------------------------------------------------------------------------------------
 // (a) The builder's scheme rule.
 
+/// Builds a client of `P` at `url`, with `allow_http_loopback` as given.
+fn build<P: Provider>(url: &str, allow: bool) -> Result<(), BuildError> {
+    ClientBuilder::<P>::new()
+        .base_url(url)
+        .allow_http_loopback(allow)
+        .build()
+        .map(drop)
+}
+
 /// Builds a client of every provider at `url`, with `allow_http_loopback` as given.
 fn build_all(url: &str, allow: bool) -> Vec<(&'static str, Result<(), BuildError>)> {
     vec![
-        (
-            "coopfin",
-            coopfin::Client::builder()
-                .base_url(url)
-                .allow_http_loopback(allow)
-                .build()
-                .map(drop),
-        ),
-        (
-            "coinflow",
-            coinflow::Client::builder()
-                .base_url(url)
-                .allow_http_loopback(allow)
-                .build()
-                .map(drop),
-        ),
-        (
-            "coolset",
-            coolset::Client::builder()
-                .base_url(url)
-                .allow_http_loopback(allow)
-                .build()
-                .map(drop),
-        ),
-        (
-            "akool",
-            akool::Client::builder()
-                .base_url(url)
-                .allow_http_loopback(allow)
-                .build()
-                .map(drop),
-        ),
-        (
-            "loccus",
-            loccus::Client::builder()
-                .base_url(url)
-                .allow_http_loopback(allow)
-                .build()
-                .map(drop),
-        ),
+        ("coopfin", build::<coopfin::Client>(url, allow)),
+        ("coinflow", build::<coinflow::Client>(url, allow)),
+        ("coolset", build::<coolset::Client>(url, allow)),
+        ("akool", build::<akool::Client>(url, allow)),
+        ("loccus", build::<loccus::Client>(url, allow)),
     ]
+}
+
+/// Every provider's builder error at `url`, each checked to be about the base URL.
+fn refusals(url: &str, allow: bool) -> Vec<(&'static str, BuildError)> {
+    build_all(url, allow)
+        .into_iter()
+        .map(|(provider, result)| {
+            let err = result.expect_err(url);
+            assert_eq!(err.item, "base_url", "{provider} {url}");
+            (provider, err)
+        })
+        .collect()
+}
+
+/// Asserts that every provider's builder accepts `url`.
+fn all_accept(url: &str, allow: bool) {
+    for (provider, result) in build_all(url, allow) {
+        assert!(result.is_ok(), "{provider} {url}: {result:?}");
+    }
 }
 
 #[test]
@@ -83,9 +78,7 @@ fn plain_http_to_a_non_loopback_host_is_always_refused() {
         "http://127.0.0.1.nip.io",
     ] {
         for allow in [false, true] {
-            for (provider, result) in build_all(url, allow) {
-                let err = result.expect_err(url);
-                assert_eq!(err.item, "base_url", "{provider} {url}");
+            for (provider, err) in refusals(url, allow) {
                 assert!(err.reason.contains("https"), "{provider} {url}: {err}");
             }
         }
@@ -102,17 +95,13 @@ fn plain_http_to_loopback_needs_the_explicit_opt_in() {
         "http://LOCALHOST",
         "http://[::1]:8080",
     ] {
-        for (provider, result) in build_all(url, false) {
-            let err = result.expect_err(url);
-            assert_eq!(err.item, "base_url", "{provider} {url}");
+        for (provider, err) in refusals(url, false) {
             assert!(
                 err.reason.contains("allow_http_loopback"),
                 "{provider} {url}: {err}"
             );
         }
-        for (provider, result) in build_all(url, true) {
-            assert!(result.is_ok(), "{provider} {url}: {result:?}");
-        }
+        all_accept(url, true);
     }
 }
 
@@ -120,9 +109,7 @@ fn plain_http_to_loopback_needs_the_explicit_opt_in() {
 fn https_is_accepted_and_other_schemes_and_userinfo_are_refused() {
     for url in ["https://api.example.invalid/v1", "https://127.0.0.1:8443"] {
         for allow in [false, true] {
-            for (provider, result) in build_all(url, allow) {
-                assert!(result.is_ok(), "{provider} {url}: {result:?}");
-            }
+            all_accept(url, allow);
         }
     }
     for url in [
@@ -133,9 +120,7 @@ fn https_is_accepted_and_other_schemes_and_userinfo_are_refused() {
         "https://user:sk_test_CANARY@api.example.invalid",
         "https://api.example.invalid/v1?api_key=sk_test_CANARY",
     ] {
-        for (provider, result) in build_all(url, true) {
-            let err = result.expect_err(url);
-            assert_eq!(err.item, "base_url", "{provider} {url}");
+        for (provider, err) in refusals(url, true) {
             let text = format!("{err} {err:?}");
             assert!(!text.contains("CANARY"), "{provider} {url}: {text}");
         }
@@ -146,10 +131,9 @@ fn https_is_accepted_and_other_schemes_and_userinfo_are_refused() {
 // (b) A loopback TLS server with a self-signed certificate.
 
 struct TlsServer {
-    addr: SocketAddr,
+    /// The raw server underneath; counts the TCP connections accepted.
+    raw: Raw,
     cert: CertificateDer<'static>,
-    /// TCP connections accepted.
-    accepts: Arc<AtomicUsize>,
     /// Connections whose first bytes were a TLS handshake record (a ClientHello).
     handshakes: Arc<AtomicUsize>,
     /// Handshakes that completed.
@@ -161,10 +145,14 @@ struct TlsServer {
 impl TlsServer {
     fn counts(&self) -> (usize, usize, usize) {
         (
-            self.accepts.load(Ordering::SeqCst),
+            self.raw.accepts(),
             self.handshakes.load(Ordering::SeqCst),
             self.completed.load(Ordering::SeqCst),
         )
+    }
+
+    fn port(&self) -> u16 {
+        self.raw.addr.port()
     }
 
     /// Waits (bounded) until the server has finished with `n` handshakes.
@@ -199,76 +187,57 @@ async fn tls_server() -> TlsServer {
     .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
 
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepts = Arc::new(AtomicUsize::new(0));
     let handshakes = Arc::new(AtomicUsize::new(0));
     let completed = Arc::new(AtomicUsize::new(0));
     let failures = Arc::new(Mutex::new(Vec::new()));
-    let server = TlsServer {
-        addr,
-        cert: cert_der,
-        accepts: Arc::clone(&accepts),
-        handshakes: Arc::clone(&handshakes),
-        completed: Arc::clone(&completed),
-        failures: Arc::clone(&failures),
-    };
-    tokio::spawn(async move {
-        for _ in 0..100 {
-            let Ok((stream, _)) = listener.accept().await else {
-                break;
-            };
-            accepts.fetch_add(1, Ordering::SeqCst);
-            let (acceptor, handshakes, completed, failures) = (
-                acceptor.clone(),
-                Arc::clone(&handshakes),
-                Arc::clone(&completed),
-                Arc::clone(&failures),
-            );
-            tokio::spawn(async move {
-                let mut first = [0u8; 1];
-                match tokio::time::timeout(Duration::from_secs(2), stream.peek(&mut first)).await {
-                    Ok(Ok(1)) if first[0] == 0x16 => {
-                        handshakes.fetch_add(1, Ordering::SeqCst);
-                    }
-                    _ => return,
+    let counters = (
+        Arc::clone(&handshakes),
+        Arc::clone(&completed),
+        Arc::clone(&failures),
+    );
+    let raw = raw(move |stream, _| {
+        let (acceptor, (handshakes, completed, failures)) = (acceptor.clone(), counters.clone());
+        async move {
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(Duration::from_secs(2), stream.peek(&mut first)).await {
+                Ok(Ok(1)) if first[0] == 0x16 => {
+                    handshakes.fetch_add(1, Ordering::SeqCst);
                 }
-                let accepted =
-                    tokio::time::timeout(Duration::from_secs(2), acceptor.accept(stream)).await;
-                let mut tls = match accepted {
-                    Ok(Ok(tls)) => tls,
-                    Ok(Err(e)) => {
-                        failures.lock().unwrap().push(e.to_string());
-                        return;
-                    }
-                    Err(_) => {
-                        failures.lock().unwrap().push("handshake timed out".into());
-                        return;
-                    }
-                };
-                completed.fetch_add(1, Ordering::SeqCst);
-                let mut buf = [0u8; 8192];
-                let _ = tokio::time::timeout(Duration::from_secs(2), tls.read(&mut buf)).await;
-                let body = br#"{"count":0,"results":[]}"#;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = tls.write_all(head.as_bytes()).await;
-                let _ = tls.write_all(body).await;
-                let _ = tls.shutdown().await;
-            });
+                _ => return,
+            }
+            let accepted =
+                tokio::time::timeout(Duration::from_secs(2), acceptor.accept(stream)).await;
+            let mut tls = match accepted {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => {
+                    failures.lock().unwrap().push(e.to_string());
+                    return;
+                }
+                Err(_) => {
+                    failures.lock().unwrap().push("handshake timed out".into());
+                    return;
+                }
+            };
+            completed.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 8192];
+            let _ = tokio::time::timeout(Duration::from_secs(2), tls.read(&mut buf)).await;
+            let body = br#"{"count":0,"results":[]}"#;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = tls.write_all(head.as_bytes()).await;
+            let _ = tls.write_all(body).await;
+            let _ = tls.shutdown().await;
         }
-    });
-    server
-}
-
-fn retry_on() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        ..RetryPolicy::default()
+    })
+    .await;
+    TlsServer {
+        raw,
+        cert: cert_der,
+        handshakes,
+        completed,
+        failures,
     }
 }
 
@@ -281,31 +250,24 @@ fn timeouts() -> Timeouts {
     }
 }
 
-fn coolset_builder(base: &str) -> auth_sdk::ClientBuilder<coolset::Client> {
-    coolset::Client::builder()
-        .credentials(coolset::Credentials::new().with_api_token(TOKEN))
+/// A builder for `P` at `base` holding `creds`, retries on (3 attempts), with [`timeouts`].
+fn tls_builder<P: Provider>(base: &str, creds: P::Credentials) -> ClientBuilder<P> {
+    ClientBuilder::new()
+        .credentials(creds)
         .base_url(base)
-        .retry(retry_on())
+        .retry(retry_policy(3, 10, 40))
         .timeouts(timeouts())
 }
 
-/// Display, Debug and the whole `source()` chain.
-fn renderings<B: std::fmt::Debug>(err: &Error<B>) -> Vec<String> {
-    let mut out = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
-    let mut cur = std::error::Error::source(err);
-    while let Some(c) = cur {
-        out.push(c.to_string());
-        out.push(format!("{c:?}"));
-        cur = c.source();
-    }
-    out
+fn coolset_builder(base: &str) -> ClientBuilder<coolset::Client> {
+    tls_builder(base, coolset::Credentials::new().with_api_token(TOKEN))
 }
 
 #[tokio::test]
 async fn self_signed_certificate_is_refused_once_typed_and_without_the_url() {
     for host in ["127.0.0.1", "localhost"] {
         let server = tls_server().await;
-        let base = format!("https://{host}:{}/api", server.addr.port());
+        let base = format!("https://{host}:{}/api", server.port());
         let client = coolset_builder(&base).build().unwrap();
         let start = Instant::now();
         // An idempotent GET with retries on, a query and a bearer token.
@@ -358,21 +320,13 @@ async fn tls_failures_are_not_retried_on_token_exchange_either() {
     // CoopFin's create_token is an idempotent POST (retried on transient failures): a TLS
     // failure of the token exchange is still one handshake, and the API is never called.
     let server = tls_server().await;
-    let client = coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_1")
-                .with_secret_key("sk_test_CANARY"),
-        )
-        .base_url(format!("https://127.0.0.1:{}/v1", server.addr.port()))
-        .retry(retry_on())
-        .timeouts(timeouts())
-        .build()
-        .unwrap();
-    let err = client
-        .create_token("pk_test_1", "sk_test_CANARY")
-        .await
-        .unwrap_err();
+    let creds = coopfin::Credentials::new()
+        .with_api_key("pk_test_1")
+        .with_secret_key("sk_test_CANARY");
+    let base = format!("https://127.0.0.1:{}/v1", server.port());
+    let client: coopfin::Client = tls_builder(&base, creds).build().unwrap();
+    let err = client.create_token("pk_test_1", "sk_test_CANARY").await;
+    let err = err.unwrap_err();
     server.settle(1).await;
     assert!(
         matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::Tls),
@@ -394,7 +348,7 @@ async fn the_same_server_is_reachable_when_its_certificate_is_trusted() {
         .tls_certs_only([reqwest::Certificate::from_der(server.cert.as_ref()).unwrap()])
         .build()
         .unwrap();
-    let client = coolset_builder(&format!("https://localhost:{}/api", server.addr.port()))
+    let client = coolset_builder(&format!("https://localhost:{}/api", server.port()))
         .http_client(http)
         .build()
         .unwrap();

@@ -4,46 +4,26 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU16, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use auth_sdk::{
     Clock as _, Error, ManualClock, RetryPolicy, TimeoutKind, Timeouts, Timestamp, akool, coinflow,
     coopfin, loccus,
 };
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use serde_json::json;
+use wiremock::matchers::header;
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 mod common;
-use common::{count, fast_retry, requests_to};
-
-pub mod whoami {
-    use auth_sdk::{endpoint, response};
-    /// A CoopFin endpoint authenticated with the issued bearer token.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/me", auth = token)]
-    pub struct Request {}
-    /// Who.
-    #[response(200)]
-    pub struct Response {
-        /// Id.
-        pub user_id: String,
-    }
-}
-
-pub mod cf_me {
-    use auth_sdk::{endpoint, response};
-    /// A Coinflow endpoint authenticated with the cached session key.
-    #[endpoint(name = cf_me, provider = auth_sdk::coinflow::Client, GET "/me", auth = session)]
-    pub struct Request {}
-    /// Who.
-    #[response(200)]
-    pub struct Response {
-        /// Id.
-        pub user_id: String,
-    }
-}
+use common::endpoints::{cf_me, whoami};
+use common::{
+    count, fast_retry, header_values, json_reply, jwt, loopback, mount, mount_any, numbered, on,
+    requests_to, unix_secs,
+};
 
 const TOKEN_PATH: &str = "/v1/sandbox/token";
 const ME_PATH: &str = "/v1/me";
+const QUOTA_PATH: &str = "/api/open/v3/faceswap/quota/info";
 
 /// CoopFin `create_token` responder: `tok-1`, `tok-2`, ... in order; the status, the delay
 /// and the lifetime are switchable while the test runs.
@@ -86,14 +66,16 @@ impl Respond for Issuer {
         let status = self.status.load(Ordering::SeqCst);
         let mut t = if status == 200 {
             let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({
-                "token_type": "Bearer",
-                "token": format!("tok-{n}"),
-                "expires_in": self.expires_in,
-            }))
+            json_reply(
+                200,
+                json!({
+                    "token_type": "Bearer",
+                    "token": format!("tok-{n}"),
+                    "expires_in": self.expires_in,
+                }),
+            )
         } else {
-            ResponseTemplate::new(status)
-                .set_body_json(serde_json::json!({"error": "token service unavailable"}))
+            json_reply(status, json!({"error": "token service unavailable"}))
         };
         let delay = if self.slow.load(Ordering::SeqCst) {
             self.slow_delay
@@ -107,134 +89,124 @@ impl Respond for Issuer {
     }
 }
 
-async fn mount_issuer(server: &MockServer, issuer: &Issuer) {
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(issuer.clone())
-        .mount(server)
-        .await;
+/// `{"user_id": "u1"}`.
+fn me_ok() -> ResponseTemplate {
+    json_reply(200, json!({"user_id": "u1"}))
 }
 
-async fn mount_me_ok(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path(ME_PATH))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u1"})),
-        )
-        .mount(server)
-        .await;
-}
-
-fn coopfin_client(
-    server: &MockServer,
-    clock: &ManualClock,
+/// A wiremock server with `issuer` on the token path (expected `exchanges` times when
+/// given) and a CoopFin client at it on a manual clock; `/v1/me` is left to the test.
+async fn coopfin_setup(
+    issuer: &Issuer,
+    exchanges: Option<u64>,
     retry: RetryPolicy,
     timeouts: Timeouts,
-) -> coopfin::Client {
-    coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_cache")
-                .with_secret_key("sk_test_cache"),
-        )
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
+) -> (MockServer, ManualClock, coopfin::Client) {
+    let server = MockServer::start().await;
+    match exchanges {
+        Some(n) => mount(&server, on("POST", TOKEN_PATH), issuer.clone(), n).await,
+        None => mount_any(&server, on("POST", TOKEN_PATH), issuer.clone()).await,
+    }
+    let clock = ManualClock::new();
+    let creds = coopfin::Credentials::new()
+        .with_api_key("pk_test_cache")
+        .with_secret_key("sk_test_cache");
+    let client = loopback(format!("{}/v1", server.uri()), creds)
         .clock(clock.clone())
         .retry(retry)
         .timeouts(timeouts)
         .build()
-        .unwrap()
+        .unwrap();
+    (server, clock, client)
+}
+
+/// [`coopfin_setup`] with `/v1/me` answering [`me_ok`], fast retries and default timeouts.
+async fn fast_setup(
+    issuer: &Issuer,
+    exchanges: Option<u64>,
+) -> (MockServer, ManualClock, coopfin::Client) {
+    let setup = coopfin_setup(issuer, exchanges, fast_retry(), Timeouts::default()).await;
+    mount_any(&setup.0, on("GET", ME_PATH), me_ok()).await;
+    setup
+}
+
+/// [`coopfin_setup`] with `/v1/me` answering [`me_ok`] and retries disabled.
+async fn no_retry_setup(
+    issuer: &Issuer,
+    timeouts: Timeouts,
+) -> (MockServer, ManualClock, coopfin::Client) {
+    let setup = coopfin_setup(issuer, None, RetryPolicy::disabled(), timeouts).await;
+    mount_any(&setup.0, on("GET", ME_PATH), me_ok()).await;
+    setup
 }
 
 /// The `authorization` header of every request to `path_`, in arrival order.
 async fn auth_headers(server: &MockServer, path_: &str) -> Vec<String> {
-    requests_to(server, path_)
-        .await
-        .iter()
-        .map(|r| {
-            r.headers
-                .get("authorization")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default()
+    header_values(server, path_, "authorization").await
+}
+
+/// Calls `whoami` through `client` and returns the user id.
+async fn whoami_id(client: &coopfin::Client) -> String {
+    client.send(whoami::Request::new()).await.unwrap().user_id
+}
+
+/// Runs `calls` concurrent `whoami` calls on clones of `client`; each must succeed.
+async fn concurrent_whoami(client: &coopfin::Client, calls: usize) {
+    let tasks: Vec<_> = (0..calls)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.send(whoami::Request::new()).await })
         })
-        .collect()
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // 1–3: reuse, refresh window, expiry
 // ---------------------------------------------------------------------------------------------
 
+/// With a 600 s token, one `whoami` call after each clock advance in `advances` (seconds),
+/// each answered `u1`: the tokens issued, the token requests, and the bearer of each call.
+async fn calls_after(advances: &[u64], exchanges: Option<u64>) -> (usize, usize, Vec<String>) {
+    let issuer = Issuer::new(600);
+    let (server, clock, client) = fast_setup(&issuer, exchanges).await;
+    for advance in advances {
+        clock.advance(Duration::from_secs(*advance));
+        assert_eq!(whoami_id(&client).await, "u1");
+    }
+    let fetched = count(&server, TOKEN_PATH).await;
+    (
+        issuer.issued(),
+        fetched,
+        auth_headers(&server, ME_PATH).await,
+    )
+}
+
 #[tokio::test]
 async fn reuses_token_before_the_refresh_window() {
-    let server = MockServer::start().await;
-    let issuer = Issuer::new(600);
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(issuer.clone())
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
-
     // Refresh starts at the earliest 600 - 330 = 270 s after receipt: stay below.
-    for advance in [0u64, 0, 200, 30, 30] {
-        clock.advance(Duration::from_secs(advance));
-        let me = client.send(whoami::Request::new()).await.unwrap();
-        assert_eq!(me.user_id, "u1");
-    }
-    assert_eq!(issuer.issued(), 1);
-    assert_eq!(
-        auth_headers(&server, ME_PATH).await,
-        vec!["Bearer tok-1"; 5]
-    );
+    let (issued, _, auths) = calls_after(&[0, 0, 200, 30, 30], Some(1)).await;
+    assert_eq!(issued, 1);
+    assert_eq!(auths, vec!["Bearer tok-1"; 5]);
 }
 
 #[tokio::test]
 async fn refreshes_inside_the_window_and_sends_the_new_token() {
-    let server = MockServer::start().await;
-    let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
-
-    client.send(whoami::Request::new()).await.unwrap();
-    // Window = min(300, 600 / 2) + up to 10 % = 300..330 s before expiry: refresh from 270..300 s.
-    clock.advance(Duration::from_secs(320));
-    client.send(whoami::Request::new()).await.unwrap();
-    // The new token is cached: no third fetch.
-    client.send(whoami::Request::new()).await.unwrap();
-
-    assert_eq!(issuer.issued(), 2, "exactly one refresh");
-    assert_eq!(count(&server, TOKEN_PATH).await, 2);
-    assert_eq!(
-        auth_headers(&server, ME_PATH).await,
-        vec!["Bearer tok-1", "Bearer tok-2", "Bearer tok-2"]
-    );
+    // Window = min(300, 600 / 2) + up to 10 % = 300..330 s before expiry: refresh from 270..300 s,
+    // so the call at 320 s refreshes; the new token is cached: no third fetch.
+    let (issued, fetched, auths) = calls_after(&[0, 320, 0], None).await;
+    assert_eq!(issued, 2, "exactly one refresh");
+    assert_eq!(fetched, 2);
+    assert_eq!(auths, vec!["Bearer tok-1", "Bearer tok-2", "Bearer tok-2"]);
 }
 
 #[tokio::test]
 async fn refreshes_after_expiry() {
-    let server = MockServer::start().await;
-    let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
-
-    client.send(whoami::Request::new()).await.unwrap();
-    clock.advance(Duration::from_secs(700));
-    client.send(whoami::Request::new()).await.unwrap();
-    clock.advance(Duration::from_secs(3600));
-    client.send(whoami::Request::new()).await.unwrap();
-
-    assert_eq!(issuer.issued(), 3);
-    assert_eq!(
-        auth_headers(&server, ME_PATH).await,
-        vec!["Bearer tok-1", "Bearer tok-2", "Bearer tok-3"]
-    );
+    let (issued, _, auths) = calls_after(&[0, 700, 3600], None).await;
+    assert_eq!(issued, 3);
+    assert_eq!(auths, vec!["Bearer tok-1", "Bearer tok-2", "Bearer tok-3"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,17 +214,8 @@ async fn refreshes_after_expiry() {
 // ---------------------------------------------------------------------------------------------
 
 async fn concurrent_cold_calls(n: usize) -> (usize, Vec<String>, Duration) {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600).with_delay(Duration::from_millis(200));
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(issuer.clone())
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
+    let (server, _clock, client) = fast_setup(&issuer, Some(1)).await;
 
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(n);
@@ -286,22 +249,16 @@ async fn concurrent_cold_calls(n: usize) -> (usize, Vec<String>, Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn single_flight_100_then_1000_concurrent_cold_calls() {
-    let (tokens, auths, _) = concurrent_cold_calls(100).await;
-    assert_eq!(
-        tokens, 1,
-        "100 cold callers must cause exactly one token request"
-    );
-    assert_eq!(auths.len(), 100);
-    assert!(auths.iter().all(|a| a == "Bearer tok-1"), "{auths:?}");
-
-    let (tokens, auths, elapsed) = concurrent_cold_calls(1000).await;
-    assert_eq!(
-        tokens, 1,
-        "1000 cold callers must cause exactly one token request"
-    );
-    assert_eq!(auths.len(), 1000);
-    assert!(auths.iter().all(|a| a == "Bearer tok-1"));
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    for callers in [100, 1000] {
+        let (tokens, auths, elapsed) = concurrent_cold_calls(callers).await;
+        assert_eq!(
+            tokens, 1,
+            "{callers} cold callers must cause exactly one token request"
+        );
+        assert_eq!(auths.len(), callers);
+        assert!(auths.iter().all(|a| a == "Bearer tok-1"), "{auths:?}");
+        assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,18 +267,9 @@ async fn single_flight_100_then_1000_concurrent_cold_calls() {
 
 #[tokio::test]
 async fn failed_exchange_is_not_cached() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
     issuer.set_status(500);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(
-        &server,
-        &clock,
-        RetryPolicy::disabled(),
-        Timeouts::default(),
-    );
+    let (server, _clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
 
     let err = client.send(whoami::Request::new()).await.unwrap_err();
     let Error::TokenExchange(te) = &err else {
@@ -345,31 +293,20 @@ async fn failed_exchange_is_not_cached() {
     assert_eq!(count(&server, ME_PATH).await, 0, "the API got nothing");
 
     issuer.set_status(200);
-    let me = client.send(whoami::Request::new()).await.unwrap();
-    assert_eq!(me.user_id, "u1");
+    assert_eq!(whoami_id(&client).await, "u1");
     assert_eq!(count(&server, TOKEN_PATH).await, 2, "exactly one new fetch");
     assert_eq!(auth_headers(&server, ME_PATH).await, vec!["Bearer tok-1"]);
 }
 
 #[tokio::test]
 async fn old_token_kept_while_valid_when_refresh_fails() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(
-        &server,
-        &clock,
-        RetryPolicy::disabled(),
-        Timeouts::default(),
-    );
+    let (server, clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
 
-    client.send(whoami::Request::new()).await.unwrap();
+    whoami_id(&client).await;
     clock.advance(Duration::from_secs(320)); // inside the window, 280 s of life left
     issuer.set_status(500);
-    let me = client.send(whoami::Request::new()).await.unwrap();
-    assert_eq!(me.user_id, "u1");
+    assert_eq!(whoami_id(&client).await, "u1");
     assert_eq!(
         count(&server, TOKEN_PATH).await,
         2,
@@ -397,46 +334,41 @@ async fn old_token_kept_while_valid_when_refresh_fails() {
 
 #[tokio::test]
 async fn unauthorized_refetches_once_and_replays_once() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
-    Mock::given(method("GET"))
-        .and(path(ME_PATH))
-        .and(header("authorization", "Bearer tok-1"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "revoked"})),
-        )
-        .mount(&server)
-        .await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
+    let setup = coopfin_setup(&issuer, None, fast_retry(), Timeouts::default()).await;
+    let (server, _clock, client) = setup;
+    let revoked = on("GET", ME_PATH).and(header("authorization", "Bearer tok-1"));
+    mount_any(
+        &server,
+        revoked,
+        json_reply(401, json!({"error": "revoked"})),
+    )
+    .await;
+    mount_any(&server, on("GET", ME_PATH), me_ok()).await;
 
-    let me = client.send(whoami::Request::new()).await.unwrap();
-    assert_eq!(me.user_id, "u1");
+    assert_eq!(whoami_id(&client).await, "u1");
     assert_eq!(count(&server, TOKEN_PATH).await, 2);
     assert_eq!(
         auth_headers(&server, ME_PATH).await,
         vec!["Bearer tok-1", "Bearer tok-2"]
     );
     // The replacement token is cached.
-    client.send(whoami::Request::new()).await.unwrap();
+    whoami_id(&client).await;
     assert_eq!(count(&server, TOKEN_PATH).await, 2);
 }
 
 #[tokio::test]
 async fn always_unauthorized_stops_after_one_replay() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
-    Mock::given(method("GET"))
-        .and(path(ME_PATH))
-        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "no"})))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
+    let setup = coopfin_setup(&issuer, None, fast_retry(), Timeouts::default()).await;
+    let (server, _clock, client) = setup;
+    mount(
+        &server,
+        on("GET", ME_PATH),
+        json_reply(401, json!({"error": "no"})),
+        2,
+    )
+    .await;
 
     let err = client.send(whoami::Request::new()).await.unwrap_err();
     let pe = err.provider_error().unwrap_or_else(|| panic!("{err:?}"));
@@ -459,16 +391,20 @@ async fn always_unauthorized_stops_after_one_replay() {
 // 8–9: cancellation and the token-exchange timeout
 // ---------------------------------------------------------------------------------------------
 
+/// Timeouts with only the token exchange bounded, to 150 ms.
+fn exchange_150ms() -> Timeouts {
+    Timeouts {
+        token_exchange: Some(Duration::from_millis(150)),
+        ..Timeouts::default()
+    }
+}
+
 #[tokio::test]
 async fn cancelled_refresh_does_not_wedge_the_cache() {
-    let server = MockServer::start().await;
     let mut issuer = Issuer::new(600);
     issuer.slow_delay = Duration::from_secs(2);
     issuer.slow.store(true, Ordering::SeqCst);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
+    let (server, _clock, client) = fast_setup(&issuer, None).await;
 
     let first = tokio::time::timeout(
         Duration::from_millis(100),
@@ -491,27 +427,10 @@ async fn cancelled_refresh_does_not_wedge_the_cache() {
 
 #[tokio::test]
 async fn token_exchange_has_its_own_timeout() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600).with_delay(Duration::from_secs(1));
-    mount_issuer(&server, &issuer).await;
-    Mock::given(method("GET"))
-        .and(path(ME_PATH))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u1"})),
-        )
-        .expect(0)
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(
-        &server,
-        &clock,
-        RetryPolicy::disabled(),
-        Timeouts {
-            token_exchange: Some(Duration::from_millis(150)),
-            ..Timeouts::default()
-        },
-    );
+    let setup = coopfin_setup(&issuer, None, RetryPolicy::disabled(), exchange_150ms()).await;
+    let (server, _clock, client) = setup;
+    mount(&server, on("GET", ME_PATH), me_ok(), 0).await;
 
     let started = Instant::now();
     let err = client.send(whoami::Request::new()).await.unwrap_err();
@@ -548,16 +467,19 @@ impl Respond for LoccusSignIn {
             now - off
         };
         let issued_at = Timestamp::from_system_time(now - Duration::from_secs(60));
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "token": format!("session-{n}"),
-            "issuedAt": issued_at.as_str(),
-            "expiresAt": Timestamp::from_system_time(expires).as_str(),
-        }))
+        json_reply(
+            200,
+            json!({
+                "token": format!("session-{n}"),
+                "issuedAt": issued_at.as_str(),
+                "expiresAt": Timestamp::from_system_time(expires).as_str(),
+            }),
+        )
     }
 }
 
 fn loccus_user() -> serde_json::Value {
-    serde_json::json!({
+    json!({
         "id": "3f1c9a2e-0000-4000-8000-000000000001",
         "handle": "cache-user",
         "alias": null,
@@ -573,28 +495,22 @@ fn loccus_user() -> serde_json::Value {
 async fn loccus_setup(offset_secs: i64) -> (MockServer, ManualClock, loccus::Client) {
     let server = MockServer::start().await;
     let clock = ManualClock::new();
-    Mock::given(method("POST"))
-        .and(path("/v1/auth/credentials"))
-        .respond_with(LoccusSignIn {
-            clock: clock.clone(),
-            offset_secs,
-            issued: Arc::new(AtomicUsize::new(0)),
-        })
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/user"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(loccus_user()))
-        .mount(&server)
-        .await;
-    let client = loccus::Client::builder()
-        .credentials(
-            loccus::Credentials::new()
-                .with_handle("cache-user")
-                .with_password("sk_test_loccus_pw"),
-        )
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
+    let sign_in = LoccusSignIn {
+        clock: clock.clone(),
+        offset_secs,
+        issued: Arc::new(AtomicUsize::new(0)),
+    };
+    mount_any(&server, on("POST", "/v1/auth/credentials"), sign_in).await;
+    mount_any(
+        &server,
+        on("GET", "/v1/user"),
+        json_reply(200, loccus_user()),
+    )
+    .await;
+    let creds = loccus::Credentials::new()
+        .with_handle("cache-user")
+        .with_password("sk_test_loccus_pw");
+    let client = loopback(format!("{}/v1", server.uri()), creds)
         .clock(clock.clone())
         .retry(fast_retry())
         .build()
@@ -644,17 +560,19 @@ async fn loccus_session_already_expired_is_used_once_not_cached() {
     );
 }
 
+/// Akool's quota answer with `credit`.
+fn quota(credit: f64) -> ResponseTemplate {
+    json_reply(
+        200,
+        json!({"code": 1000, "msg": "OK", "data": {"credit": credit}}),
+    )
+}
+
 #[tokio::test]
 async fn akool_token_without_lifetime_is_reused_for_400_days() {
     let server = MockServer::start().await;
     let n = mount_akool_token_counter(&server, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/faceswap/quota/info"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            serde_json::json!({"code": 1000, "msg": "OK", "data": {"credit": 12.5}}),
-        ))
-        .mount(&server)
-        .await;
+    mount_any(&server, on("GET", QUOTA_PATH), quota(12.5)).await;
     let clock = ManualClock::new();
     let client = akool_legacy_client(&server, clock.clone());
 
@@ -664,7 +582,7 @@ async fn akool_token_without_lifetime_is_reused_for_400_days() {
     client.quota_info().await.unwrap();
     assert_eq!(n.load(Ordering::SeqCst), 1);
     assert_eq!(
-        auth_headers(&server, "/api/open/v3/faceswap/quota/info").await,
+        auth_headers(&server, QUOTA_PATH).await,
         vec!["Bearer akool-1", "Bearer akool-1"]
     );
 }
@@ -672,60 +590,22 @@ async fn akool_token_without_lifetime_is_reused_for_400_days() {
 /// Mounts Akool's getToken answering `akool-1`, `akool-2`, ... (expected `expect` times);
 /// returns the number of tokens issued so far.
 async fn mount_akool_token_counter(server: &MockServer, expect: u64) -> Arc<AtomicUsize> {
-    let n = Arc::new(AtomicUsize::new(0));
-    let n2 = n.clone();
-    Mock::given(method("POST"))
-        .and(path("/api/open/v3/getToken"))
-        .respond_with(move |_: &Request| {
-            let i = n2.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"code": 1000, "token": format!("akool-{i}")}))
-        })
-        .expect(expect)
-        .mount(server)
-        .await;
+    let (issuer, n) =
+        numbered(|i| json_reply(200, json!({"code": 1000, "token": format!("akool-{i}")})));
+    mount(server, on("POST", "/api/open/v3/getToken"), issuer, expect).await;
     n
 }
 
 /// An Akool client with only the legacy client id/secret (so calls use getToken's token).
 fn akool_legacy_client(server: &MockServer, clock: ManualClock) -> akool::Client {
-    akool::Client::builder()
-        .credentials(
-            akool::Credentials::new()
-                .with_client_id("akool_test_client_id")
-                .with_client_secret("sk_test_akool_secret"),
-        )
-        .base_url(server.uri())
-        .allow_http_loopback(true)
-        .clock(clock)
-        .build()
-        .unwrap()
-}
-
-fn b64url(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(A[((v >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
+    let creds = akool::Credentials::new()
+        .with_client_id("akool_test_client_id")
+        .with_client_secret("sk_test_akool_secret");
+    loopback(server.uri(), creds).clock(clock).build().unwrap()
 }
 
 fn jwt_with_exp(exp: u64, nonce: usize) -> String {
-    format!(
-        "{}.{}.c2lnbmF0dXJl",
-        b64url(br#"{"alg":"HS256","typ":"JWT"}"#),
-        b64url(format!(r#"{{"exp":{exp},"n":{nonce}}}"#).as_bytes())
-    )
+    jwt(&format!(r#"{{"exp":{exp},"n":{nonce}}}"#), "c2lnbmF0dXJl")
 }
 
 #[tokio::test]
@@ -734,42 +614,25 @@ async fn coinflow_session_key_is_capped_at_30_minutes() {
     let clock = ManualClock::new();
     let keys = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let (c, k) = (clock.clone(), keys.clone());
-    Mock::given(method("GET"))
-        .and(path("/api/auth/session-key"))
+    let session_key = on("GET", "/api/auth/session-key")
         .and(header("authorization", "sk_test_coinflow_merchant"))
-        .and(header("x-coinflow-auth-user-id", "cache-user-1"))
-        .respond_with(move |_: &Request| {
-            // A JWT valid for 24 h from the (manual) wall clock.
-            let exp = c
-                .system_now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_secs()
-                + 24 * 3600;
-            let mut k = k.lock().unwrap();
-            let key = jwt_with_exp(exp, k.len() + 1);
-            k.push(key.clone());
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"key": key}))
-        })
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/me"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u1"})),
-        )
-        .mount(&server)
-        .await;
-    let client = coinflow::Client::builder()
-        .credentials(
-            coinflow::Credentials::new()
-                .with_merchant_key("sk_test_coinflow_merchant")
-                .with_identity(coinflow::get_session_key::Identity::UserId {
-                    user_id: "cache-user-1".to_owned(),
-                }),
-        )
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
+        .and(header("x-coinflow-auth-user-id", "cache-user-1"));
+    let minter = move |_: &Request| {
+        // A JWT valid for 24 h from the (manual) wall clock.
+        let exp = unix_secs(c.system_now()) + 24 * 3600;
+        let mut k = k.lock().unwrap();
+        let key = jwt_with_exp(exp, k.len() + 1);
+        k.push(key.clone());
+        json_reply(200, json!({"key": key}))
+    };
+    mount_any(&server, session_key, minter).await;
+    mount_any(&server, on("GET", "/api/me"), me_ok()).await;
+    let creds = coinflow::Credentials::new()
+        .with_merchant_key("sk_test_coinflow_merchant")
+        .with_identity(coinflow::get_session_key::Identity::UserId {
+            user_id: "cache-user-1".to_owned(),
+        });
+    let client: coinflow::Client = loopback(format!("{}/api", server.uri()), creds)
         .clock(clock.clone())
         .build()
         .unwrap();
@@ -793,16 +656,7 @@ async fn coinflow_session_key_is_capped_at_30_minutes() {
     );
 
     let keys = keys.lock().unwrap().clone();
-    let sent: Vec<String> = requests_to(&server, "/api/me")
-        .await
-        .iter()
-        .map(|r| {
-            r.headers
-                .get("x-coinflow-auth-session-key")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default()
-        })
-        .collect();
+    let sent = header_values(&server, "/api/me", "x-coinflow-auth-session-key").await;
     assert_eq!(
         sent,
         vec![keys[0].clone(), keys[0].clone(), keys[1].clone()]
@@ -822,17 +676,8 @@ async fn coinflow_session_key_is_capped_at_30_minutes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clones_share_the_token_cache() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(issuer.clone())
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
+    let (server, _clock, client) = fast_setup(&issuer, Some(1)).await;
 
     // A clone fetches the token in another task...
     let clone = client.clone();
@@ -841,17 +686,9 @@ async fn clones_share_the_token_cache() {
         .unwrap()
         .unwrap();
     // ...the original reuses it...
-    client.send(whoami::Request::new()).await.unwrap();
+    whoami_id(&client).await;
     // ...and so do further clones, concurrently, in other tasks.
-    let tasks: Vec<_> = (0..4)
-        .map(|_| {
-            let clone = client.clone();
-            tokio::spawn(async move { clone.send(whoami::Request::new()).await })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap().unwrap();
-    }
+    concurrent_whoami(&client, 4).await;
     assert_eq!(issuer.issued(), 1);
     assert_eq!(
         auth_headers(&server, ME_PATH).await,
@@ -865,24 +702,12 @@ async fn clones_share_the_token_cache() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn single_flight_when_the_cached_token_is_stale() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600).with_delay(Duration::from_millis(200));
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
-    client.send(whoami::Request::new()).await.unwrap();
+    let (server, clock, client) = fast_setup(&issuer, None).await;
+    whoami_id(&client).await;
     clock.advance(Duration::from_secs(320));
 
-    let tasks: Vec<_> = (0..100)
-        .map(|_| {
-            let c = client.clone();
-            tokio::spawn(async move { c.send(whoami::Request::new()).await })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap().unwrap();
-    }
+    concurrent_whoami(&client, 100).await;
     assert_eq!(
         count(&server, TOKEN_PATH).await,
         2,
@@ -897,7 +722,7 @@ async fn single_flight_when_the_cached_token_is_stale() {
         "{auths:?}"
     );
     // Afterwards everyone is on the new token.
-    client.send(whoami::Request::new()).await.unwrap();
+    whoami_id(&client).await;
     assert_eq!(auth_headers(&server, ME_PATH).await[101], "Bearer tok-2");
 }
 
@@ -915,42 +740,26 @@ impl Respond for RevocableApi {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if self.revoked.load(Ordering::SeqCst) && auth == "Bearer tok-1" {
-            ResponseTemplate::new(401)
-                .set_body_json(serde_json::json!({"error": "revoked"}))
-                .set_delay(Duration::from_millis(50))
+            json_reply(401, json!({"error": "revoked"})).set_delay(Duration::from_millis(50))
         } else {
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"user_id": "u1"}))
+            me_ok()
         }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_unauthorized_answers_cause_one_refetch() {
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600);
-    mount_issuer(&server, &issuer).await;
+    let setup = coopfin_setup(&issuer, None, fast_retry(), Timeouts::default()).await;
+    let (server, _clock, client) = setup;
     let api = RevocableApi {
         revoked: Arc::new(AtomicBool::new(false)),
     };
-    Mock::given(method("GET"))
-        .and(path(ME_PATH))
-        .respond_with(api.clone())
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(&server, &clock, fast_retry(), Timeouts::default());
-    client.send(whoami::Request::new()).await.unwrap(); // tok-1 cached
+    mount_any(&server, on("GET", ME_PATH), api.clone()).await;
+    whoami_id(&client).await; // tok-1 cached
     api.revoked.store(true, Ordering::SeqCst);
 
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let c = client.clone();
-            tokio::spawn(async move { c.send(whoami::Request::new()).await })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap().unwrap();
-    }
+    concurrent_whoami(&client, 50).await;
     assert_eq!(
         count(&server, TOKEN_PATH).await,
         2,
@@ -969,31 +778,15 @@ async fn concurrent_unauthorized_answers_cause_one_refetch() {
 async fn akool_code_1101_refetches_once_and_replays_once() {
     let server = MockServer::start().await;
     mount_akool_token_counter(&server, 2).await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/faceswap/quota/info"))
-        .and(header("authorization", "Bearer akool-1"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"code": 1101, "msg": "token expired"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/faceswap/quota/info"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                serde_json::json!({"code": 1000, "msg": "OK", "data": {"credit": 3.0}}),
-            ),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let stale = on("GET", QUOTA_PATH).and(header("authorization", "Bearer akool-1"));
+    let expired = json_reply(200, json!({"code": 1101, "msg": "token expired"}));
+    mount(&server, stale, expired, 1).await;
+    mount(&server, on("GET", QUOTA_PATH), quota(3.0), 1).await;
     let client = akool_legacy_client(&server, ManualClock::new());
     let q = client.quota_info().await.unwrap();
     assert_eq!(q.data.credit, 3.0);
     assert_eq!(
-        auth_headers(&server, "/api/open/v3/faceswap/quota/info").await,
+        auth_headers(&server, QUOTA_PATH).await,
         vec!["Bearer akool-1", "Bearer akool-2"]
     );
 }
@@ -1002,22 +795,10 @@ async fn akool_code_1101_refetches_once_and_replays_once() {
 async fn refresh_timeout_keeps_the_still_valid_token() {
     // Cache contract: "while a still-valid token exists, a failed refresh returns that token
     // instead of the error". A refresh that *times out* is a failed refresh too.
-    let server = MockServer::start().await;
     let mut issuer = Issuer::new(600);
     issuer.slow_delay = Duration::from_secs(1);
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(
-        &server,
-        &clock,
-        RetryPolicy::disabled(),
-        Timeouts {
-            token_exchange: Some(Duration::from_millis(150)),
-            ..Timeouts::default()
-        },
-    );
-    client.send(whoami::Request::new()).await.unwrap();
+    let (server, clock, client) = no_retry_setup(&issuer, exchange_150ms()).await;
+    whoami_id(&client).await;
     clock.advance(Duration::from_secs(320)); // in the window; 280 s of validity left
     issuer.slow.store(true, Ordering::SeqCst); // the issuer now hangs past the timeout
 
@@ -1037,18 +818,9 @@ async fn valid_token_holders_do_not_queue_behind_a_failing_refresh() {
     // Token valid for 280 more seconds; the issuer answers 500 after 100 ms. 20 concurrent
     // callers should be served with the valid token while (at most) one refresh is in flight,
     // not each run their own failing refresh one after another (20 × 100 ms).
-    let server = MockServer::start().await;
     let issuer = Issuer::new(600).with_delay(Duration::from_millis(100));
-    mount_issuer(&server, &issuer).await;
-    mount_me_ok(&server).await;
-    let clock = ManualClock::new();
-    let client = coopfin_client(
-        &server,
-        &clock,
-        RetryPolicy::disabled(),
-        Timeouts::default(),
-    );
-    client.send(whoami::Request::new()).await.unwrap();
+    let (server, clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
+    whoami_id(&client).await;
     clock.advance(Duration::from_secs(320));
     issuer.set_status(500);
 
@@ -1094,42 +866,34 @@ fn issuer_readiness_agrees_with_building_the_issuer_request() {
         }
         creds.iter().filter(|c| E::credentials_ready(c)).count()
     }
+    let cf = coopfin::Credentials::new;
     let coopfin = [
-        coopfin::Credentials::new(),
-        coopfin::Credentials::new().with_api_key("pk_test_1"),
-        coopfin::Credentials::new().with_secret_key("sk_test_1"),
-        coopfin::Credentials::new()
-            .with_api_key("pk_test_1")
-            .with_secret_key("sk_test_1"),
+        cf(),
+        cf().with_api_key("pk_test_1"),
+        cf().with_secret_key("sk_test_1"),
+        cf().with_api_key("pk_test_1").with_secret_key("sk_test_1"),
     ];
-    assert_eq!(
-        ready::<coopfin::Client, coopfin::create_token::Request>("coopfin", &coopfin),
-        1
-    );
+    let ak = akool::Credentials::new;
     let akool = [
-        akool::Credentials::new(),
-        akool::Credentials::new().with_api_key("ak_test_key"),
-        akool::Credentials::new().with_client_id("ak_test_id"),
-        akool::Credentials::new().with_client_secret("ak_test_secret"),
-        akool::Credentials::new()
-            .with_client_id("ak_test_id")
+        ak(),
+        ak().with_api_key("ak_test_key"),
+        ak().with_client_id("ak_test_id"),
+        ak().with_client_secret("ak_test_secret"),
+        ak().with_client_id("ak_test_id")
             .with_client_secret("ak_test_secret"),
     ];
-    assert_eq!(
-        ready::<akool::Client, akool::get_token::Request>("akool", &akool),
-        1
-    );
+    let lc = loccus::Credentials::new;
     let loccus = [
-        loccus::Credentials::new(),
-        loccus::Credentials::new().with_handle("alice"),
-        loccus::Credentials::new().with_password("pw_test_1"),
-        loccus::Credentials::new().with_api_key("ls_test_key"),
-        loccus::Credentials::new()
-            .with_handle("alice")
-            .with_password("pw_test_1"),
+        lc(),
+        lc().with_handle("alice"),
+        lc().with_password("pw_test_1"),
+        lc().with_api_key("ls_test_key"),
+        lc().with_handle("alice").with_password("pw_test_1"),
     ];
-    assert_eq!(
+    let counts = [
+        ready::<coopfin::Client, coopfin::create_token::Request>("coopfin", &coopfin),
+        ready::<akool::Client, akool::get_token::Request>("akool", &akool),
         ready::<loccus::Client, loccus::sign_in::Request>("loccus", &loccus),
-        1
-    );
+    ];
+    assert_eq!(counts, [1, 1, 1], "exactly the full issuer pair is ready");
 }

@@ -7,11 +7,14 @@
 use auth_sdk::coinflow::get_session_key::Identity;
 use auth_sdk::{Error, akool, coinflow, coolset, coopfin, loccus};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_json, header};
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 mod common;
-use common::{NoHeader, QueryIs, count, fast_retry};
+use common::{
+    NoHeader, QueryIs, bearer, count, fast_client, invalid_input, json_reply, loopback,
+    missing_credential, mount, mount_once, on, provider_error, received,
+};
 
 // ------------------------------------------------------------------ user specs
 
@@ -191,41 +194,76 @@ mod loccus_verify {
 
 /// A Coinflow-style session key: a JWT whose `exp` is 2100-01-01.
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjdXN0b21lcklkIjoidXNlci00MiIsIm1lcmNoYW50SWQiOiJtZXJjaGFudC10ZXN0IiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+const BALANCE: &str = "/v1/accounts/acc_1/balance";
+const VIDEO: &str = "/api/open/v3/content/video/infobymodelid";
+const CUSTOMER_BALANCES: &str = "/api/customer/balances";
+const SESSION_KEY: &str = "/api/auth/session-key";
 
 fn coopfin_client(server: &MockServer) -> coopfin::Client {
-    coopfin::Client::builder()
-        .credentials(
-            coopfin::Credentials::new()
-                .with_api_key("pk_test_user")
-                .with_secret_key("sk_test_user"),
-        )
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
-        .retry(fast_retry())
-        .build()
-        .unwrap()
+    let creds = coopfin::Credentials::new()
+        .with_api_key("pk_test_user")
+        .with_secret_key("sk_test_user");
+    fast_client(format!("{}/v1", server.uri()), creds)
 }
 
-async fn mount_coopfin_token(server: &MockServer, token: &str, times: Option<u64>, expect: u64) {
-    let mock =
-        Mock::given(method("POST"))
-            .and(path("/v1/sandbox/token"))
-            .and(body_json(
-                json!({"api_key": "pk_test_user", "secret_key": "sk_test_user"}),
-            ))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"token_type": "Bearer", "token": token, "expires_in": 86400}),
-            ))
-            .expect(expect);
-    match times {
-        Some(n) => mock.up_to_n_times(n).mount(server).await,
-        None => mock.mount(server).await,
+/// Mounts CoopFin's token endpoint for the user's key pair answering `token`, expected
+/// once; with `first_only`, it answers only the first exchange.
+async fn mount_coopfin_token(server: &MockServer, token: &str, first_only: bool) {
+    let pair = body_json(json!({"api_key": "pk_test_user", "secret_key": "sk_test_user"}));
+    let exchange = on("POST", "/v1/sandbox/token").and(pair);
+    let answer = json_reply(
+        200,
+        json!({"token_type": "Bearer", "token": token, "expires_in": 86400}),
+    );
+    if first_only {
+        mount_once(server, exchange, answer).await;
+    } else {
+        mount(server, exchange, answer, 1).await;
     }
 }
 
 fn balance_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"account_id": "acc_1", "balance": 125_000, "currency": "KES"}))
+    json_reply(
+        200,
+        json!({"account_id": "acc_1", "balance": 125_000, "currency": "KES"}),
+    )
+}
+
+/// `401 {"error": "Unauthenticated"}`.
+fn unauthenticated() -> ResponseTemplate {
+    json_reply(401, json!({"error": "Unauthenticated"}))
+}
+
+/// An Akool client holding only the legacy pair `client_test_1` / `cs_test_1`.
+fn akool_client(server: &MockServer) -> akool::Client {
+    let creds = akool::Credentials::new()
+        .with_client_id("client_test_1")
+        .with_client_secret("cs_test_1");
+    loopback(server.uri(), creds).build().unwrap()
+}
+
+/// `GET VIDEO?video_model_id=vid-42` with the bearer `token`.
+fn video_with(token: &str) -> MockBuilder {
+    on("GET", VIDEO)
+        .and(QueryIs(vec![("video_model_id", "vid-42")]))
+        .and(bearer(token))
+}
+
+/// A Coinflow client holding the merchant key and the end user `user-42`.
+fn coinflow_client(server: &MockServer) -> coinflow::Client {
+    let creds = coinflow::Credentials::new()
+        .with_merchant_key("mk_test_user_endpoints")
+        .with_identity(Identity::UserId {
+            user_id: "user-42".into(),
+        });
+    loopback(format!("{}/api", server.uri()), creds)
+        .build()
+        .unwrap()
+}
+
+/// `GET CUSTOMER_BALANCES` with the session key `key`.
+fn balances_with(key: &str) -> MockBuilder {
+    on("GET", CUSTOMER_BALANCES).and(header("x-coinflow-auth-session-key", key))
 }
 
 // ------------------------------------------------------------------ CoopFin
@@ -233,15 +271,11 @@ fn balance_ok() -> ResponseTemplate {
 #[tokio::test]
 async fn coopfin_user_endpoint_gets_a_token_once_and_reuses_it() {
     let server = MockServer::start().await;
-    mount_coopfin_token(&server, "tok-user-1", None, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v1/accounts/acc_1/balance"))
+    mount_coopfin_token(&server, "tok-user-1", false).await;
+    let balance = on("GET", BALANCE)
         .and(QueryIs(vec![]))
-        .and(header("authorization", "Bearer tok-user-1"))
-        .respond_with(balance_ok())
-        .expect(3)
-        .mount(&server)
-        .await;
+        .and(bearer("tok-user-1"));
+    mount(&server, balance, balance_ok(), 3).await;
 
     let c = coopfin_client(&server);
     for _ in 0..3 {
@@ -253,29 +287,23 @@ async fn coopfin_user_endpoint_gets_a_token_once_and_reuses_it() {
         assert_eq!(b.balance, 125_000);
         assert_eq!(b.currency, "KES");
     }
-    let reqs = server.received_requests().await.unwrap();
-    assert_eq!(reqs[0].url.path(), "/v1/sandbox/token");
+    assert_eq!(received(&server).await[0].url.path(), "/v1/sandbox/token");
 }
 
 #[tokio::test]
 async fn coopfin_user_endpoint_401_once_refetches_the_token_and_replays_once() {
     let server = MockServer::start().await;
-    mount_coopfin_token(&server, "tok-revoked", Some(1), 1).await;
-    mount_coopfin_token(&server, "tok-new", None, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v1/accounts/acc_1/balance"))
-        .and(header("authorization", "Bearer tok-revoked"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/accounts/acc_1/balance"))
-        .and(header("authorization", "Bearer tok-new"))
-        .respond_with(balance_ok())
-        .expect(2)
-        .mount(&server)
-        .await;
+    mount_coopfin_token(&server, "tok-revoked", true).await;
+    mount_coopfin_token(&server, "tok-new", false).await;
+    let revoked = on("GET", BALANCE).and(bearer("tok-revoked"));
+    mount(&server, revoked, unauthenticated(), 1).await;
+    mount(
+        &server,
+        on("GET", BALANCE).and(bearer("tok-new")),
+        balance_ok(),
+        2,
+    )
+    .await;
 
     let c = coopfin_client(&server);
     let b = c
@@ -284,7 +312,7 @@ async fn coopfin_user_endpoint_401_once_refetches_the_token_and_replays_once() {
         .unwrap();
     assert_eq!(b.balance, 125_000);
     assert_eq!(count(&server, "/v1/sandbox/token").await, 2);
-    assert_eq!(count(&server, "/v1/accounts/acc_1/balance").await, 2);
+    assert_eq!(count(&server, BALANCE).await, 2);
     // The new token stays cached.
     c.send(coopfin_balance::Request::new("acc_1"))
         .await
@@ -295,30 +323,21 @@ async fn coopfin_user_endpoint_401_once_refetches_the_token_and_replays_once() {
 #[tokio::test]
 async fn coopfin_user_endpoint_always_401_fails_after_one_replay() {
     let server = MockServer::start().await;
-    mount_coopfin_token(&server, "tok-a", Some(1), 1).await;
-    mount_coopfin_token(&server, "tok-b", None, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/v1/accounts/acc_1/balance"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})))
-        .expect(2)
-        .mount(&server)
-        .await;
+    mount_coopfin_token(&server, "tok-a", true).await;
+    mount_coopfin_token(&server, "tok-b", false).await;
+    mount(&server, on("GET", BALANCE), unauthenticated(), 2).await;
 
     let err = coopfin_client(&server)
         .send(coopfin_balance::Request::new("acc_1"))
         .await
         .unwrap_err();
-    match &err {
-        Error::Provider(pe) => {
-            assert_eq!(pe.status.as_u16(), 401);
-            assert_eq!(pe.endpoint, "account_balance");
-            assert!(pe.is_auth_failure());
-            assert_eq!(pe.body.as_ref().unwrap().error, "Unauthenticated");
-        }
-        other => panic!("expected Error::Provider, got {other:?}"),
-    }
-    let reqs = server.received_requests().await.unwrap();
-    let seen: Vec<(String, Option<String>)> = reqs
+    assert!(matches!(err, Error::Provider(_)), "{err:?}");
+    let pe = provider_error(&err, 401);
+    assert_eq!(pe.endpoint, "account_balance");
+    assert!(pe.is_auth_failure());
+    assert_eq!(pe.body.as_ref().unwrap().error, "Unauthenticated");
+    let seen: Vec<(String, Option<String>)> = received(&server)
+        .await
         .iter()
         .map(|r| {
             (
@@ -329,20 +348,11 @@ async fn coopfin_user_endpoint_always_401_fails_after_one_replay() {
             )
         })
         .collect();
+    let call = |token: &str| (BALANCE.to_owned(), Some(format!("Bearer {token}")));
+    let exchange = ("/v1/sandbox/token".to_owned(), None);
     assert_eq!(
         seen,
-        vec![
-            ("/v1/sandbox/token".to_owned(), None),
-            (
-                "/v1/accounts/acc_1/balance".to_owned(),
-                Some("Bearer tok-a".to_owned())
-            ),
-            ("/v1/sandbox/token".to_owned(), None),
-            (
-                "/v1/accounts/acc_1/balance".to_owned(),
-                Some("Bearer tok-b".to_owned())
-            ),
-        ]
+        vec![exchange.clone(), call("tok-a"), exchange, call("tok-b")]
     );
 }
 
@@ -353,11 +363,8 @@ async fn coopfin_user_endpoint_path_param_is_checked_before_anything_is_sent() {
         .send(coopfin_balance::Request::new("acc/../admin"))
         .await
         .unwrap_err();
-    match err {
-        Error::InvalidInput(ii) => assert_eq!(ii.field, "account_id"),
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert_eq!(invalid_input(err).field, "account_id");
+    assert!(received(&server).await.is_empty());
 }
 
 // ------------------------------------------------------------------ Coolset
@@ -365,28 +372,19 @@ async fn coopfin_user_endpoint_path_param_is_checked_before_anything_is_sent() {
 #[tokio::test]
 async fn coolset_user_endpoint_sends_static_bearer_path_and_query() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/orders/4711/lines/"))
+    let lines = on("GET", "/api/orders/4711/lines/")
         .and(QueryIs(vec![
             ("created_at__gte", "2024-01-01"),
             ("limit", "5"),
         ]))
-        .and(header("authorization", "Bearer sk_test_coolset_user"))
-        .and(header("content-type", "application/json"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"count": 1, "results": [{"sku": "A-1", "qty": 2}]})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+        .and(bearer("sk_test_coolset_user"))
+        .and(header("content-type", "application/json"));
+    let page = json!({"count": 1, "results": [{"sku": "A-1", "qty": 2}]});
+    mount(&server, lines, json_reply(200, page), 1).await;
 
-    let c = coolset::Client::builder()
-        .credentials(coolset::Credentials::new().with_api_token("sk_test_coolset_user"))
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
+    let base = format!("{}/api", server.uri());
+    let creds = coolset::Credentials::new().with_api_token("sk_test_coolset_user");
+    let c: coolset::Client = loopback(&base, creds).build().unwrap();
     let page = c
         .send(
             coolset_order::Request::new(4711u64)
@@ -399,22 +397,16 @@ async fn coolset_user_endpoint_sends_static_bearer_path_and_query() {
     assert_eq!(page.results[0], json!({"sku": "A-1", "qty": 2}));
 
     // The unset `ordering` is absent, not empty.
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = received(&server).await;
     assert!(!reqs[0].url.query_pairs().any(|(k, _)| k == "ordering"));
 
     // Without a token nothing is sent.
-    let none = coolset::Client::builder()
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
+    let none: coolset::Client = loopback(&base, coolset::Credentials::new())
         .build()
         .unwrap();
-    assert!(matches!(
-        none.send(coolset_order::Request::new(1u64))
-            .await
-            .unwrap_err(),
-        Error::MissingCredential(_)
-    ));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let err = none.send(coolset_order::Request::new(1u64)).await;
+    missing_credential(err.unwrap_err());
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 // ------------------------------------------------------------------ Akool
@@ -422,56 +414,33 @@ async fn coolset_user_endpoint_sends_static_bearer_path_and_query() {
 #[tokio::test]
 async fn akool_user_endpoint_code_1101_refetches_the_token_and_replays_once() {
     let server = MockServer::start().await;
-    for (token, times) in [("tok-akool-old", Some(1)), ("tok-akool-new", None)] {
-        let mock = Mock::given(method("POST"))
-            .and(path("/api/open/v3/getToken"))
-            .and(body_json(
-                json!({"clientId": "client_test_1", "clientSecret": "cs_test_1"}),
-            ))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"code": 1000, "token": token})),
-            )
-            .expect(1);
-        match times {
-            Some(n) => mock.up_to_n_times(n).mount(&server).await,
-            None => mock.mount(&server).await,
-        }
-    }
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/content/video/infobymodelid"))
-        .and(QueryIs(vec![("video_model_id", "vid-42")]))
-        .and(header("authorization", "Bearer tok-akool-old"))
-        .and(NoHeader("x-api-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"code": 1101, "msg": "Invalid authorization or The request token has expired"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/content/video/infobymodelid"))
-        .and(QueryIs(vec![("video_model_id", "vid-42")]))
-        .and(header("authorization", "Bearer tok-akool-new"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let exchange = || {
+        let pair = json!({"clientId": "client_test_1", "clientSecret": "cs_test_1"});
+        on("POST", "/api/open/v3/getToken").and(body_json(pair))
+    };
+    let token = |token: &str| json_reply(200, json!({"code": 1000, "token": token}));
+    mount_once(&server, exchange(), token("tok-akool-old")).await;
+    mount(&server, exchange(), token("tok-akool-new"), 1).await;
+    let expired = json_reply(
+        200,
+        json!({"code": 1101, "msg": "Invalid authorization or The request token has expired"}),
+    );
+    let old = video_with("tok-akool-old").and(NoHeader("x-api-key"));
+    mount(&server, old, expired, 1).await;
+    let completed = json_reply(
+        200,
+        json!({
             "code": 1000,
             "msg": "OK",
             "data": {"video_status": 3, "video": "https://cdn.example.invalid/v.mp4"}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    );
+    mount(&server, video_with("tok-akool-new"), completed, 1).await;
 
-    let c = akool::Client::builder()
-        .credentials(
-            akool::Credentials::new()
-                .with_client_id("client_test_1")
-                .with_client_secret("cs_test_1"),
-        )
-        .base_url(server.uri())
-        .allow_http_loopback(true)
-        .build()
+    let v = akool_client(&server)
+        .send(akool_video::Request::new("vid-42"))
+        .await
         .unwrap();
-    let v = c.send(akool_video::Request::new("vid-42")).await.unwrap();
     assert_eq!(v.code, 1000);
     assert_eq!(v.msg, "OK");
     assert_eq!(v.data.video_status, 3);
@@ -484,33 +453,11 @@ async fn akool_user_endpoint_code_1101_refetches_the_token_and_replays_once() {
 #[tokio::test]
 async fn akool_user_endpoint_1101_twice_is_an_error_after_one_replay() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/open/v3/getToken"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"code": 1000, "token": "tok-x"})),
-        )
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/v3/content/video/infobymodelid"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"code": 1101, "msg": "expired"})),
-        )
-        .expect(2)
-        .mount(&server)
-        .await;
-    let c = akool::Client::builder()
-        .credentials(
-            akool::Credentials::new()
-                .with_client_id("client_test_1")
-                .with_client_secret("cs_test_1"),
-        )
-        .base_url(server.uri())
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
-    let err = c
+    let token = json_reply(200, json!({"code": 1000, "token": "tok-x"}));
+    mount(&server, on("POST", "/api/open/v3/getToken"), token, 2).await;
+    let expired = json_reply(200, json!({"code": 1101, "msg": "expired"}));
+    mount(&server, on("GET", VIDEO), expired, 2).await;
+    let err = akool_client(&server)
         .send(akool_video::Request::new("vid-42"))
         .await
         .unwrap_err();
@@ -527,47 +474,33 @@ async fn akool_user_endpoint_1101_twice_is_an_error_after_one_replay() {
 #[tokio::test]
 async fn coinflow_session_endpoint_mints_a_session_key_once_and_sends_it() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/auth/session-key"))
+    let set_a = on("GET", SESSION_KEY)
         .and(header("authorization", "mk_test_user_endpoints"))
         .and(header("x-coinflow-auth-user-id", "user-42"))
-        .and(NoHeader("x-coinflow-auth-wallet"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": JWT})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/customer/balances"))
+        .and(NoHeader("x-coinflow-auth-wallet"));
+    mount(&server, set_a, json_reply(200, json!({"key": JWT})), 1).await;
+    let session_only = balances_with(JWT)
         .and(QueryIs(vec![]))
-        .and(header("x-coinflow-auth-session-key", JWT))
         .and(NoHeader("authorization"))
-        .and(NoHeader("x-coinflow-auth-user-id"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"cents": 990})))
-        .expect(2)
-        .mount(&server)
-        .await;
+        .and(NoHeader("x-coinflow-auth-user-id"));
+    mount(
+        &server,
+        session_only,
+        json_reply(200, json!({"cents": 990})),
+        2,
+    )
+    .await;
 
-    let c = coinflow::Client::builder()
-        .credentials(
-            coinflow::Credentials::new()
-                .with_merchant_key("mk_test_user_endpoints")
-                .with_identity(Identity::UserId {
-                    user_id: "user-42".into(),
-                }),
-        )
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
+    let c = coinflow_client(&server);
     let b = c.send(coinflow_balances::Request::new()).await.unwrap();
     assert_eq!(b.cents, 990);
     c.send(coinflow_balances::Request::new().device_id("dev-1"))
         .await
         .unwrap();
 
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = received(&server).await;
     assert_eq!(reqs.len(), 3);
-    assert_eq!(reqs[0].url.path(), "/api/auth/session-key");
+    assert_eq!(reqs[0].url.path(), SESSION_KEY);
     assert!(reqs[1].headers.get("x-device-id").is_none());
     assert_eq!(reqs[2].headers.get("x-device-id").unwrap(), "dev-1");
 }
@@ -575,55 +508,24 @@ async fn coinflow_session_endpoint_mints_a_session_key_once_and_sends_it() {
 #[tokio::test]
 async fn coinflow_session_endpoint_401_mints_a_new_key_and_replays_once() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/auth/session-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": "sess-old"})))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/auth/session-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": JWT})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/customer/balances"))
-        .and(header("x-coinflow-auth-session-key", "sess-old"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"name": "UnauthorizedError", "message": "Session expired"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/customer/balances"))
-        .and(header("x-coinflow-auth-session-key", JWT))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"cents": 1})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let c = coinflow::Client::builder()
-        .credentials(
-            coinflow::Credentials::new()
-                .with_merchant_key("mk_test_user_endpoints")
-                .with_identity(Identity::UserId {
-                    user_id: "user-42".into(),
-                }),
-        )
-        .base_url(format!("{}/api", server.uri()))
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
-    assert_eq!(
-        c.send(coinflow_balances::Request::new())
-            .await
-            .unwrap()
-            .cents,
-        1
+    let key = |key: &str| json_reply(200, json!({"key": key}));
+    mount_once(&server, on("GET", SESSION_KEY), key("sess-old")).await;
+    mount(&server, on("GET", SESSION_KEY), key(JWT), 1).await;
+    let expired = json_reply(
+        401,
+        json!({"name": "UnauthorizedError", "message": "Session expired"}),
     );
+    mount(&server, balances_with("sess-old"), expired, 1).await;
+    mount(
+        &server,
+        balances_with(JWT),
+        json_reply(200, json!({"cents": 1})),
+        1,
+    )
+    .await;
+    let c = coinflow_client(&server);
+    let b = c.send(coinflow_balances::Request::new()).await.unwrap();
+    assert_eq!(b.cents, 1);
 }
 
 // ------------------------------------------------------------------ POST with a body
@@ -631,29 +533,24 @@ async fn coinflow_session_endpoint_401_mints_a_new_key_and_replays_once() {
 #[tokio::test]
 async fn post_body_renames_fields_omits_unset_ones_and_sends_the_header_field() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/spaces/acme/calls/verifications/authenticity"))
+    let verification = on("POST", "/v1/spaces/acme/calls/verifications/authenticity")
         .and(QueryIs(vec![]))
-        .and(header("authorization", "Bearer bG9jY3VzLXVzZXI="))
+        .and(bearer("bG9jY3VzLXVzZXI="))
         .and(header("content-type", "application/json"))
         .and(header("x-trace-id", "trace-0001"))
         .and(body_json(json!({
             "audioUrl": "https://files.example.invalid/a.wav",
             "channel": 1
-        })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "id": "ver-1",
-            "score": 0.93,
-            "createdAt": "2024-05-01T10:00:00.000000Z"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })));
+    let created = json!({
+        "id": "ver-1",
+        "score": 0.93,
+        "createdAt": "2024-05-01T10:00:00.000000Z"
+    });
+    mount(&server, verification, json_reply(201, created), 1).await;
 
-    let c = loccus::Client::builder()
-        .credentials(loccus::Credentials::new().with_api_key("bG9jY3VzLXVzZXI="))
-        .base_url(format!("{}/v1", server.uri()))
-        .allow_http_loopback(true)
+    let creds = loccus::Credentials::new().with_api_key("bG9jY3VzLXVzZXI=");
+    let c: loccus::Client = loopback(format!("{}/v1", server.uri()), creds)
         .build()
         .unwrap();
     let req = loccus_verify::Request::new(
@@ -669,7 +566,7 @@ async fn post_body_renames_fields_omits_unset_ones_and_sends_the_header_field() 
     assert!((v.score - 0.93).abs() < 1e-9);
     assert_eq!(v.created_at.as_str(), "2024-05-01T10:00:00.000000Z");
 
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = received(&server).await;
     let body: serde_json::Value = reqs[0].body_json().unwrap();
     let obj = body.as_object().unwrap();
     assert!(!obj.contains_key("customLabel") && !obj.contains_key("label"));

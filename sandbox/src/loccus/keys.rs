@@ -1,5 +1,6 @@
 //! Loccus API keys: `POST/GET /user/keys`, `GET/PATCH/DELETE /user/keys/{key}`.
-//! `{key}` is the key's handle; keys are scoped to the signed-in user.
+//! `{key}` is the key's handle; keys are scoped to the signed-in user. The
+//! keys themselves are stored in [`super::store`].
 
 use std::collections::HashMap;
 
@@ -8,37 +9,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State as AxState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{HiyaError, authenticate, body_object, query_time};
-use crate::clock::rfc3339_micros;
+use super::error::{HiyaError, body_object, query_time};
+use super::store::{ApiKey, App, authenticate};
 use crate::http_util::{Field, field, json, query_pairs};
-use crate::state::{AppState, lock};
 use crate::token::{random_base64, uuid_v4};
-
-/// One API key.
-#[derive(Debug, Clone)]
-pub(super) struct ApiKey {
-    pub(super) owner: usize,
-    id: String,
-    handle: String,
-    alias: Option<String>,
-    pub(super) token: String,
-    created_at: OffsetDateTime,
-}
-
-impl ApiKey {
-    fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "handle": self.handle,
-            "alias": self.alias,
-            "token": self.token,
-            "createdAt": rfc3339_micros(self.created_at),
-        })
-    }
-}
 
 /// Lowercase alphanumerics separated by single hyphens, 1–50 characters.
 fn valid_handle(handle: &str) -> bool {
@@ -94,7 +71,7 @@ fn path_handle(path: Result<Path<String>, PathRejection>) -> Result<String, Hiya
 }
 
 pub(super) async fn create(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, HiyaError> {
@@ -103,7 +80,7 @@ pub(super) async fn create(
     let handle = handle_field(field(&object, "handle"))?;
     let alias = alias_field(field(&object, "alias"))?;
     let created_at = app.clock.utc_micros();
-    let mut state = lock(&app.loccus);
+    let mut state = app.lock();
     if state
         .keys
         .iter()
@@ -198,13 +175,14 @@ impl ListQuery {
 }
 
 pub(super) async fn list(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, HiyaError> {
     let owner = authenticate(&app, &headers)?;
     let query = parse_list_query(raw.as_deref())?;
-    let mut items: Vec<ApiKey> = lock(&app.loccus)
+    let mut items: Vec<ApiKey> = app
+        .lock()
         .keys
         .iter()
         .filter(|k| k.owner == owner && query.matches(k))
@@ -240,13 +218,13 @@ pub(super) async fn list(
 }
 
 pub(super) async fn get_one(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, HiyaError> {
     let owner = authenticate(&app, &headers)?;
     let handle = path_handle(path)?;
-    let state = lock(&app.loccus);
+    let state = app.lock();
     state
         .keys
         .iter()
@@ -256,7 +234,7 @@ pub(super) async fn get_one(
 }
 
 pub(super) async fn update(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -272,7 +250,7 @@ pub(super) async fn update(
         Field::Missing => None,
         other => Some(alias_field(other)?),
     };
-    let mut state = lock(&app.loccus);
+    let mut state = app.lock();
     let index = state
         .keys
         .iter()
@@ -302,13 +280,13 @@ pub(super) async fn update(
 }
 
 pub(super) async fn remove(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<App>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, HiyaError> {
     let owner = authenticate(&app, &headers)?;
     let handle = path_handle(path)?;
-    let mut state = lock(&app.loccus);
+    let mut state = app.lock();
     let before = state.keys.len();
     state
         .keys
