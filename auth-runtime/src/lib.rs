@@ -21,7 +21,7 @@ mod transport;
 
 pub use auth::cache::{CachedToken, TokenCache};
 pub use call::builder::ClientBuilder;
-pub use call::client::ClientCore;
+pub use call::client::{ClientCore, ProviderClient};
 pub use call::interceptor::{AttemptContext, BoxError, Interceptor, ResponseHead};
 pub use config::budget::RetryBudget;
 pub use config::clock::{Clock, ManualClock, SystemClock};

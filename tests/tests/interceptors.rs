@@ -19,25 +19,10 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod common;
+use common::endpoints::whoami;
 use common::fast_retry;
 
 const SIGNING_KEY: &str = "sk_test_signing_key";
-
-/// An authenticated endpoint declared the way a user would (CoopFin documents none).
-mod whoami {
-    use auth_sdk::{endpoint, response};
-
-    /// Reads the account the token belongs to.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/me", auth = token)]
-    pub struct Request {}
-
-    /// The account.
-    #[response(200)]
-    pub struct Response {
-        /// Account id.
-        pub user_id: String,
-    }
-}
 
 fn client_with(
     server: &MockServer,

@@ -14,23 +14,8 @@ use auth_sdk::{Error, RetryPolicy, TimeoutKind, Timeouts, coolset};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// A sandbox-only CoopFin endpoint that needs CoopFin's issued token.
-mod whoami {
-    use auth_sdk::{Secret, endpoint, response};
-
-    /// `GET /_sandbox/whoami`.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/_sandbox/whoami", auth = token)]
-    pub struct Request {}
-
-    /// The token's owner.
-    #[response(200)]
-    pub struct Response {
-        /// The API key the token was issued for.
-        pub api_key: Secret,
-        /// Milliseconds until the token expires.
-        pub token_expires_in_ms: u64,
-    }
-}
+mod common;
+use common::endpoints::sandbox_whoami as whoami;
 
 fn coopfin_client(sb: &Sandbox) -> auth_sdk::coopfin::Client {
     let c = &sb.credentials().coopfin;

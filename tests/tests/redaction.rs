@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime};
 use auth_sdk::__private::bytes::Bytes;
 use auth_sdk::http;
 use auth_sdk::{
-    BaseUrl, ClientBuilder, Endpoint, Error, Provider, RetryPolicy, Secret, Timeouts, Timestamp,
-    TransportError, akool, coinflow, coolset, coopfin, loccus,
+    BaseUrl, ClientBuilder, Endpoint, Error, ProviderClient, RetryPolicy, Secret, Timeouts,
+    Timestamp, TransportError, akool, coinflow, coolset, coopfin, loccus,
 };
 use coinflow::get_session_key::Identity;
 use serde_json::json;
@@ -175,7 +175,7 @@ fn clients(root: &str, retry: RetryPolicy, timeouts: Timeouts) -> Clients {
 }
 
 /// A client of `P` at `base`, with `retry` and `timeouts`, holding `creds`.
-fn sweep_client<P: Provider>(
+fn sweep_client<P: ProviderClient>(
     (base, retry, timeouts): (String, RetryPolicy, Timeouts),
     creds: P::Credentials,
 ) -> P {
@@ -1301,7 +1301,7 @@ impl auth_sdk::Transport for Recorder {
 }
 
 /// A client of `P` at `https://api.test.invalid` + `path` sending through `rec`.
-fn recorded<P: Provider>(rec: &Recorder, path: &str, creds: P::Credentials) -> P {
+fn recorded<P: ProviderClient>(rec: &Recorder, path: &str, creds: P::Credentials) -> P {
     ClientBuilder::<P>::new()
         .credentials(creds)
         .base_url(format!("https://api.test.invalid{path}"))

@@ -9,24 +9,7 @@ use auth_sdk::{Error, Secret, akool, coinflow, coolset, coopfin, loccus};
 
 mod common;
 use common::client_at;
-
-/// A sandbox-only CoopFin endpoint declared with the public spec language.
-mod whoami {
-    use auth_sdk::{Secret, endpoint, response};
-
-    /// `GET /_sandbox/whoami`.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/_sandbox/whoami", auth = token)]
-    pub struct Request {}
-
-    /// The token's owner.
-    #[response(200)]
-    pub struct Response {
-        /// The API key the token was issued for.
-        pub api_key: Secret,
-        /// Milliseconds until the token expires.
-        pub token_expires_in_ms: u64,
-    }
-}
+use common::endpoints::sandbox_whoami as whoami;
 
 async fn sandbox() -> Sandbox {
     Sandbox::start().await.expect("start sandbox")

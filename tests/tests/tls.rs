@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use auth_sdk::{
-    BuildError, ClientBuilder, Error, Provider, Timeouts, TransportErrorKind, akool, coinflow,
-    coolset, coopfin, loccus, reqwest,
+    BuildError, ClientBuilder, Error, Provider, ProviderClient, Timeouts, TransportErrorKind,
+    akool, coinflow, coolset, coopfin, loccus, reqwest,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -28,7 +28,7 @@ const QUERY_CANARY: &str = "q_CANARY_query";
 // (a) The builder's scheme rule.
 
 /// Builds a client of `P` at `url`, with `allow_http_loopback` as given.
-fn build<P: Provider>(url: &str, allow: bool) -> Result<(), BuildError> {
+fn build<P: ProviderClient>(url: &str, allow: bool) -> Result<(), BuildError> {
     ClientBuilder::<P>::new()
         .base_url(url)
         .allow_http_loopback(allow)

@@ -10,7 +10,7 @@ use http::HeaderMap;
 
 use crate::auth::cache::{CachedToken, TokenCache};
 use crate::auth::placement::{place, place_once};
-use crate::call::client::{ClientCore, Shared};
+use crate::call::client::{ClientCore, ProviderClient, Shared};
 use crate::config::clock::Clock;
 use crate::error::{
     Error, InvalidInput, MissingCredential, Timeout, TimeoutKind, TokenExchangeError,
@@ -53,7 +53,7 @@ pub(crate) enum AuthStep<'a> {
     },
 }
 
-impl<P: Provider<Core = ClientCore<P>>> ClientCore<P> {
+impl<P: ProviderClient> ClientCore<P> {
     /// Applies `scheme` to `headers`: at once when the credential or a fresh cached token is
     /// at hand, else the token fetch to await first. Only the provider-specific lookups are
     /// generic here; the placing, the cache and the fetch are compiled once (`Shared`).

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::call::client::{Checked, ClientCore};
+use crate::call::client::{Checked, ClientCore, ProviderClient};
 use crate::call::interceptor::{Interceptor, Interceptors};
 use crate::config::clock::{Clock, SystemClock};
 use crate::config::{Config, RetryPolicy, Timeouts};
@@ -165,7 +165,7 @@ impl<P: Provider> ClientBuilder<P> {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<P, BuildError>
     where
-        P: Provider<Core = ClientCore<P>>,
+        P: ProviderClient,
     {
         let checked = self.settings.check(P::DEFAULT_BASE_URL)?;
         let core = ClientCore::from_parts(checked, self.credentials);

@@ -21,6 +21,13 @@ pub struct ClientCore<P: Provider> {
     pub(crate) credentials: P::Credentials,
 }
 
+/// A provider whose client wraps a [`ClientCore`]: every `#[provider]` client. Generic code
+/// that builds or calls clients of any provider bounds its type parameter with this
+/// (`P: ProviderClient`) rather than with [`Provider`] alone, which, as the sans-IO
+/// description of a provider, does not name the call layer's core.
+pub trait ProviderClient: Provider<Core = ClientCore<Self>> {}
+impl<P: Provider<Core = ClientCore<P>>> ProviderClient for P {}
+
 /// The provider-independent part of a client: everything the call pipeline needs. The
 /// pipeline is written against this and a type-erased endpoint (`CallOps`), so it is
 /// compiled once in this crate instead of once per endpoint in every crate of specs.

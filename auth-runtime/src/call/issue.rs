@@ -2,20 +2,18 @@
 //! through an issuer endpoint, and the scheme-table entry that `#[provider]` generates for
 //! a scheme whose token an issuer mints (checked at compile time).
 
-use crate::call::client::ClientCore;
+use crate::call::client::{ClientCore, ProviderClient};
 use crate::error::{Error, TokenExchangeError};
 use crate::spec::checks::{Issuer, IssuesToken};
 use crate::spec::endpoint::Endpoint;
-use crate::spec::provider::{
-    FromCredentials, IssueFuture, Placement, Provider, SchemeKind, issuer_ready,
-};
+use crate::spec::provider::{FromCredentials, IssueFuture, Placement, SchemeKind, issuer_ready};
 use crate::spec::token::TokenResponse;
 
 /// The generic issuer call: build the request from credentials, send it without auth, read the
 /// token. Referenced by the `SCHEMES` table that `#[provider]` generates.
 pub fn issue_with<'a, P, E>(core: &'a ClientCore<P>) -> IssueFuture<'a>
 where
-    P: Provider<Core = ClientCore<P>>,
+    P: ProviderClient,
     E: Endpoint<Provider = P> + FromCredentials<P> + 'static,
     E::Response: TokenResponse,
 {
@@ -49,7 +47,7 @@ pub const fn issued_kind<P, E>(
     needs: &'static str,
 ) -> SchemeKind<P>
 where
-    P: Provider<Core = ClientCore<P>>,
+    P: ProviderClient,
     E: Issuer<P>,
     E::Response: IssuesToken,
 {

@@ -6,7 +6,7 @@ use http::HeaderMap;
 
 use crate::call::authorize::{AuthFailure, AuthStep};
 use crate::call::brief::Brief;
-use crate::call::client::ClientCore;
+use crate::call::client::{ClientCore, ProviderClient};
 use crate::call::ops::{Answer, CallOps, RetryCtx, retry_decision};
 use crate::call::pipeline::{Label, drive, run_boxed};
 use crate::error::{Error, InvalidInput};
@@ -24,7 +24,7 @@ pub(crate) struct Shell<'a, E: Endpoint> {
 
 impl<'a, E: Endpoint> CallOps<'a> for Shell<'a, E>
 where
-    E::Provider: Provider<Core = ClientCore<E::Provider>>,
+    E::Provider: ProviderClient,
 {
     fn provider(&self) -> &'static str {
         <E::Provider as Provider>::NAME
@@ -142,7 +142,7 @@ fn judge<B>(
     (Some(err), next)
 }
 
-impl<P: Provider<Core = ClientCore<P>>> ClientCore<P> {
+impl<P: ProviderClient> ClientCore<P> {
     /// Sends `request`: builds it, authenticates it, sends it with retries, decodes the answer.
     pub async fn send<E: Endpoint<Provider = P>>(
         &self,

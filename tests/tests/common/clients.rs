@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use auth_sdk::{ClientBuilder, Provider, RetryPolicy};
+use auth_sdk::{ClientBuilder, ProviderClient, RetryPolicy};
 
 /// `max_attempts` attempts with full-jitter backoffs between `initial_ms` and `max_ms`.
 pub fn retry_policy(max_attempts: u32, initial_ms: u64, max_ms: u64) -> RetryPolicy {
@@ -21,7 +21,10 @@ pub fn fast_retry() -> RetryPolicy {
 }
 
 /// A builder for `P` at `base` holding `creds`, with plain HTTP to loopback allowed.
-pub fn loopback<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> ClientBuilder<P> {
+pub fn loopback<P: ProviderClient>(
+    base: impl Into<String>,
+    creds: P::Credentials,
+) -> ClientBuilder<P> {
     ClientBuilder::new()
         .credentials(creds)
         .base_url(base)
@@ -29,11 +32,11 @@ pub fn loopback<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> 
 }
 
 /// A client of `P` at `base` holding `creds`, with the default retry policy.
-pub fn client_at<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> P {
+pub fn client_at<P: ProviderClient>(base: impl Into<String>, creds: P::Credentials) -> P {
     loopback(base, creds).build().unwrap()
 }
 
 /// A client of `P` at `base` holding `creds`, with [`fast_retry`].
-pub fn fast_client<P: Provider>(base: impl Into<String>, creds: P::Credentials) -> P {
+pub fn fast_client<P: ProviderClient>(base: impl Into<String>, creds: P::Credentials) -> P {
     loopback(base, creds).retry(fast_retry()).build().unwrap()
 }

@@ -1,6 +1,6 @@
 //! Endpoints the SDK does not ship, declared with the public spec language, that several
 //! suites call: a CoopFin call on the issued token, a Coinflow call on the session key, and
-//! a Coolset call with a user-supplied header.
+//! a Coolset call with a user-supplied header, and the sandbox's CoopFin `whoami` probe.
 
 /// CoopFin `GET /me` on the issued bearer token.
 pub mod whoami {
@@ -51,5 +51,23 @@ pub mod note {
     pub struct Response {
         /// Whether it worked.
         pub ok: bool,
+    }
+}
+
+/// The sandbox's CoopFin `GET /_sandbox/whoami` on the issued bearer token.
+pub mod sandbox_whoami {
+    use auth_sdk::{Secret, endpoint, response};
+
+    /// `GET /_sandbox/whoami`.
+    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/_sandbox/whoami", auth = token)]
+    pub struct Request {}
+
+    /// The token's owner.
+    #[response(200)]
+    pub struct Response {
+        /// The API key the token was issued for.
+        pub api_key: Secret,
+        /// Milliseconds until the token expires.
+        pub token_expires_in_ms: u64,
     }
 }
