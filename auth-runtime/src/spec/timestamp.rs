@@ -6,58 +6,12 @@ use std::time::SystemTime;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// An RFC 3339 date-time (e.g. Loccus `expiresAt`), kept exactly as received and parsed once.
+/// An RFC 3339 date-time (e.g. Loccus `expiresAt`), kept exactly as received and parsed once
+/// (by the `time` crate).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Timestamp {
-    text: Text,
+    text: Box<str>,
     at: OffsetDateTime,
-}
-
-/// Room for the longest common form, `2023-01-01T00:00:00.123456789+05:30` (35 bytes), so
-/// that decoding a list of records does not allocate once per timestamp.
-const INLINE: usize = 38;
-
-/// The received text: inline when it fits, else on the heap (RFC 3339 allows any number of
-/// fractional digits).
-#[derive(Clone, PartialEq, Eq)]
-enum Text {
-    /// `bytes[..len]` is the text; the rest is zero.
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE],
-    },
-    Heap(Box<str>),
-}
-
-impl Text {
-    fn copy(s: &str) -> Self {
-        match u8::try_from(s.len()) {
-            Ok(len) if s.len() <= INLINE => {
-                let mut bytes = [0u8; INLINE];
-                bytes[..s.len()].copy_from_slice(s.as_bytes());
-                Text::Inline { len, bytes }
-            }
-            _ => Text::Heap(s.into()),
-        }
-    }
-
-    fn owned(s: String) -> Self {
-        if s.len() <= INLINE {
-            Text::copy(&s)
-        } else {
-            Text::Heap(s.into_boxed_str())
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            // Copied whole from a `str`, so always UTF-8 (RFC 3339 text is even ASCII).
-            Text::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Text::Heap(s) => s,
-        }
-    }
 }
 
 impl Timestamp {
@@ -65,7 +19,7 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Self, time::error::Parse> {
         let at = OffsetDateTime::parse(text, &Rfc3339)?;
         Ok(Timestamp {
-            text: Text::copy(text),
+            text: text.into(),
             at,
         })
     }
@@ -73,13 +27,13 @@ impl Timestamp {
     /// From a point in time (formatted as RFC 3339, UTC).
     pub fn from_system_time(t: SystemTime) -> Self {
         let at = OffsetDateTime::from(t);
-        let text = Text::owned(at.format(&Rfc3339).unwrap_or_default());
+        let text = at.format(&Rfc3339).unwrap_or_default().into_boxed_str();
         Timestamp { text, at }
     }
 
     /// The text as received.
     pub fn as_str(&self) -> &str {
-        self.text.as_str()
+        &self.text
     }
 
     /// The instant.
@@ -114,8 +68,7 @@ impl std::str::FromStr for Timestamp {
 
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Borrowed text is copied inline (no allocation); an owned string too long to be
-        // inline becomes the kept text.
+        // An owned string (JSON with escapes) becomes the kept text without a copy.
         struct Visitor;
         impl serde::de::Visitor<'_> for Visitor {
             type Value = Timestamp;
@@ -128,7 +81,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
             fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Timestamp, E> {
                 let at = OffsetDateTime::parse(&v, &Rfc3339).map_err(|_| invalid(&v))?;
                 Ok(Timestamp {
-                    text: Text::owned(v),
+                    text: v.into_boxed_str(),
                     at,
                 })
             }
@@ -161,8 +114,8 @@ mod tests {
         assert!(Timestamp::parse("yesterday").is_err());
     }
 
-    /// Short texts are kept inline, long ones (many fractional digits) on the heap; both
-    /// read back exactly, from borrowed and from owned (escaped) JSON strings.
+    /// Texts of every length (any number of fractional digits) read back exactly, from
+    /// borrowed and from owned (escaped) JSON strings.
     #[test]
     fn texts_of_every_length_read_back_exactly() {
         let mut texts = vec![
@@ -177,8 +130,6 @@ mod tests {
             assert_eq!(parsed.as_str(), text);
             assert_eq!(parsed.to_string(), *text);
             assert_eq!(format!("{parsed:?}"), format!("Timestamp({text})"));
-            let inline = text.len() <= INLINE;
-            assert_eq!(matches!(parsed.text, Text::Inline { .. }), inline, "{text}");
             let borrowed: Timestamp =
                 serde_json::from_str(&format!("\"{text}\"")).unwrap_or_else(|e| panic!("{e}"));
             // `\u002D` is `-`: serde_json hands an escaped string over owned.
