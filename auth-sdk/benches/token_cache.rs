@@ -104,7 +104,7 @@ fn cold_concurrency(server: &common::Server) {
 }
 
 /// A warm cache holding a one-hour token.
-fn warm_cache(rt: &tokio::runtime::Runtime) -> Arc<TokenCache> {
+fn warm_cache(rt: &tokio::runtime::Runtime) -> Arc<TokenCache<()>> {
     let cache = Arc::new(TokenCache::new());
     let t = rt.block_on(cache.get(&SystemClock, || async {
         Ok::<_, ()>(IssuedToken::new(

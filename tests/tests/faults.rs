@@ -26,8 +26,8 @@ use wiremock::{MockServer, Respond, ResponseTemplate};
 mod common;
 use common::endpoints::{note, whoami};
 use common::{
-    OK_BODY, Raw, answer_then_stall, assert_never_shows, bearer, closed_port, count, json_reply,
-    loopback, mount, mount_any, on, raw, read_head, received, retry_policy, stall,
+    OK_BODY, Raw, answer_then_stall, assert_never_shows, bearer, chain, closed_port, count,
+    json_reply, loopback, mount, mount_any, on, raw, read_head, received, retry_policy, stall,
 };
 
 const TOKEN: &str = "ct_test_CANARY_token";
@@ -925,7 +925,7 @@ async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
         assert_eq!(d.path, "expires_in", "{value}: {d:?}");
         assert_eq!(d.category, "data", "{value}");
         assert_eq!(d.status.as_u16(), 200);
-        let text = err.to_string();
+        let text = chain(&err);
         assert!(text.contains("`expires_in`"), "{value}: {text}");
         assert!(!err.is_transient(), "a bad body is not retried");
         assert_never_shows(&err, "CANARY");

@@ -269,7 +269,7 @@ async fn single_flight_100_then_1000_concurrent_cold_calls() {
 async fn failed_exchange_is_not_cached() {
     let issuer = Issuer::new(600);
     issuer.set_status(500);
-    let (server, _clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
+    let (server, clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
 
     let err = client.send(whoami::Request::new()).await.unwrap_err();
     let Error::TokenExchange(te) = &err else {
@@ -293,6 +293,14 @@ async fn failed_exchange_is_not_cached() {
     assert_eq!(count(&server, ME_PATH).await, 0, "the API got nothing");
 
     issuer.set_status(200);
+    let again = client.send(whoami::Request::new()).await.unwrap_err();
+    assert!(matches!(again, Error::TokenExchange(_)), "{again:?}");
+    assert_eq!(
+        count(&server, TOKEN_PATH).await,
+        1,
+        "inside the 1 s backoff"
+    );
+    clock.advance(Duration::from_secs(1));
     assert_eq!(whoami_id(&client).await, "u1");
     assert_eq!(count(&server, TOKEN_PATH).await, 2, "exactly one new fetch");
     assert_eq!(auth_headers(&server, ME_PATH).await, vec!["Bearer tok-1"]);

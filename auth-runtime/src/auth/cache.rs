@@ -1,16 +1,20 @@
-//! The token cache: lazy, refreshed before expiry, one fetch at a time, failures never cached.
+//! The token cache: lazy, refreshed before expiry, one fetch at a time whose outcome every
+//! waiting caller shares, and a backoff between failed fetches.
 //!
 //! Reads of a fresh token take a short `std` read lock and clone an `Arc` (no await, no
 //! lock held across an await). A refresh is serialised by an async mutex: the first caller
-//! fetches, the others wait and then find the fresh token (double-checked), so N concurrent
-//! callers cause one fetch. A cancelled fetch releases the mutex, and the next caller fetches.
+//! fetches, the others wait and then find the fresh token or the fetch's error
+//! (double-checked), so N concurrent callers cause one fetch, failed or not. A cancelled
+//! fetch releases the mutex, and the next caller fetches.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::auth::failed_flight::FailedFlight;
 use crate::auth::placement::place_once;
 use crate::config::clock::Clock;
 use crate::error::InvalidInput;
@@ -20,11 +24,6 @@ use crate::spec::token::IssuedToken;
 
 /// Longest time before expiry at which a refresh starts.
 const MAX_REFRESH_WINDOW: Duration = Duration::from_secs(300);
-
-/// After a failed proactive refresh, how long calls keep using the still-valid token before
-/// trying again (at most; a quarter of the token's remaining life when that is shorter), so
-/// an issuer that is down is not hit once per call.
-const REFRESH_COOLDOWN: Duration = Duration::from_secs(5);
 
 /// A cached token.
 #[derive(Debug)]
@@ -92,16 +91,30 @@ impl CachedToken {
     }
 }
 
-/// One cache slot: one token for one issuer scheme of one client.
-#[derive(Debug, Default)]
-pub struct TokenCache {
+/// One cache slot: one token for one issuer scheme of one client. `E` is the error of a
+/// failed fetch, which the cache hands to every caller that waited on that fetch.
+#[derive(Debug)]
+pub struct TokenCache<E> {
     current: RwLock<Option<Arc<CachedToken>>>,
     refresh: tokio::sync::Mutex<()>,
-    /// No proactive refresh before this instant (set after a failed one).
-    cooldown_until: std::sync::Mutex<Option<Instant>>,
+    /// How many fetches have finished (succeeded or failed); a cancelled one does not count.
+    finished: AtomicU64,
+    /// The last fetch, if it failed; cleared by a success or by [`clear`](Self::clear).
+    failed: std::sync::Mutex<Option<FailedFlight<E>>>,
 }
 
-impl TokenCache {
+impl<E> Default for TokenCache<E> {
+    fn default() -> Self {
+        TokenCache {
+            current: RwLock::default(),
+            refresh: tokio::sync::Mutex::default(),
+            finished: AtomicU64::new(0),
+            failed: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl<E: Clone> TokenCache<E> {
     /// An empty cache.
     pub fn new() -> Self {
         Self::default()
@@ -114,10 +127,15 @@ impl TokenCache {
     }
 
     /// Returns a usable token, fetching one with `fetch` when the cache has none or the
-    /// cached one is in its refresh window. While a still-valid token exists, a failed
-    /// refresh returns that token instead of the error, and callers arriving while a refresh
-    /// is in flight get that token at once instead of queueing behind the refresh.
-    pub async fn get<F, Fut, E>(&self, clock: &dyn Clock, fetch: F) -> Result<Arc<CachedToken>, E>
+    /// cached one is in its refresh window.
+    ///
+    /// One fetch at a time: callers that arrive while it runs wait for it and share its
+    /// outcome, its error included (a clone of it), rather than fetching again. After a
+    /// failed fetch, no new one starts for a backoff (1 s, doubling to 30 s, reset by a
+    /// success or [`clear`](Self::clear)); callers inside it get the last error at once.
+    /// While a still-valid token exists, a failed refresh (or one still in flight, or the
+    /// backoff after one) returns that token instead of the error.
+    pub async fn get<F, Fut>(&self, clock: &dyn Clock, fetch: F) -> Result<Arc<CachedToken>, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<IssuedToken, E>>,
@@ -125,11 +143,10 @@ impl TokenCache {
         if let Some(t) = self.fresh(clock) {
             return Ok(t);
         }
-        if self.cooling_down(clock.now())
-            && let Some(t) = self.usable(clock)
-        {
-            return Ok(t);
+        if let Some(e) = self.backing_off(clock.now()) {
+            return self.usable(clock).ok_or(e);
         }
+        let seen = self.finished.load(Ordering::Acquire);
         let _flight = match self.refresh.try_lock() {
             Ok(guard) => guard,
             Err(_) => {
@@ -139,7 +156,7 @@ impl TokenCache {
                 self.refresh.lock().await
             }
         };
-        // Double-check: another caller may have refreshed while we waited.
+        // Double-check: another caller's fetch may have finished while we waited.
         let previous = self
             .current
             .read()
@@ -148,12 +165,14 @@ impl TokenCache {
         if let Some(t) = previous.as_ref().filter(|t| t.is_fresh(clock.now())) {
             return Ok(Arc::clone(t));
         }
-        match fetch().await {
+        if let Some(e) = self.failed_since(seen) {
+            return self.usable(clock).ok_or(e);
+        }
+        let outcome = fetch().await;
+        let flight = self.finished.fetch_add(1, Ordering::AcqRel);
+        match outcome {
             Ok(issued) => {
-                *self
-                    .cooldown_until
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = None;
+                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 let token = Arc::new(CachedToken::from_issued(issued, clock, fastrand::f64()));
                 if token.cacheable {
                     *self.current.write().unwrap_or_else(|e| e.into_inner()) =
@@ -165,32 +184,47 @@ impl TokenCache {
                 }
                 Ok(token)
             }
-            Err(e) => match previous.filter(|t| t.is_usable(clock.now())) {
-                Some(old) => {
-                    let now = clock.now();
-                    let left = old
-                        .expires_at
-                        .map_or(REFRESH_COOLDOWN, |e| e.saturating_duration_since(now) / 4);
-                    *self
-                        .cooldown_until
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) =
-                        Some(now + left.min(REFRESH_COOLDOWN));
-                    tracing::warn!(
-                        "proactive token refresh failed; the current token is still valid and stays in use"
-                    );
-                    Ok(old)
+            Err(e) => {
+                let now = clock.now();
+                let old = previous.filter(|t| t.is_usable(now));
+                // With a valid token left, try again before a quarter of its life is gone.
+                let cap = old
+                    .as_ref()
+                    .and_then(|t| t.expires_at.map(|at| at.saturating_duration_since(now) / 4));
+                let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+                let record = FailedFlight::after(failed.as_ref(), e.clone(), flight, now, cap);
+                *failed = Some(record);
+                drop(failed);
+                match old {
+                    Some(old) => {
+                        tracing::warn!(
+                            "proactive token refresh failed; the current token is still valid and stays in use"
+                        );
+                        Ok(old)
+                    }
+                    None => Err(e),
                 }
-                None => Err(e),
-            },
+            }
         }
     }
 
-    fn cooling_down(&self, now: Instant) -> bool {
-        self.cooldown_until
+    /// The last error, if the backoff after it has not run out at `now`.
+    fn backing_off(&self, now: Instant) -> Option<E> {
+        self.failed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .is_some_and(|until| now < until)
+            .as_ref()
+            .and_then(|f| f.within_backoff(now))
+    }
+
+    /// The error of a fetch that finished after `seen` fetches had, if it failed.
+    fn failed_since(&self, seen: u64) -> Option<E> {
+        self.failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|f| f.flight >= seen)
+            .map(|f| f.error.clone())
     }
 
     /// The cached token if it is still valid, even inside its refresh window.
@@ -207,9 +241,10 @@ impl TokenCache {
         }
     }
 
-    /// Drops whatever is cached.
+    /// Drops whatever is cached, and forgets a failed fetch (its backoff ends).
     pub fn clear(&self) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -263,10 +298,19 @@ mod tests {
                 .await
                 .is_err()
         );
+        let inside = cache
+            .get(&clock, || async { Ok::<_, &str>(issued("never", 100)) })
+            .await;
+        assert_eq!(
+            inside.err(),
+            Some("down"),
+            "inside the backoff: the last error"
+        );
+        clock.advance(Duration::from_secs(1));
         let ok = cache
             .get(&clock, || async { Ok::<_, &str>(issued("a", 100)) })
             .await;
-        assert!(ok.is_ok(), "a failure is not cached");
+        assert!(ok.is_ok(), "a failure is not cached past its backoff");
         clock.advance(Duration::from_secs(60)); // inside the 50 s window, still valid
         let kept = cache
             .get(&clock, || async { Err::<IssuedToken, _>("down") })
@@ -275,7 +319,7 @@ mod tests {
             kept.map(|t| t.token.expose_secret().to_owned()).as_deref(),
             Ok("a")
         );
-        clock.advance(Duration::from_secs(60)); // expired
+        clock.advance(Duration::from_secs(60)); // expired, and past the backoff
         assert!(
             cache
                 .get(&clock, || async { Err::<IssuedToken, _>("down") })
@@ -408,6 +452,70 @@ mod tests {
             "did not queue"
         );
         assert_eq!(slow.await.ok().and_then(Result::ok).as_deref(), Some("old"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_failed_fetch_answers_every_waiter() {
+        let clock = Arc::new(ManualClock::new());
+        let cache = Arc::new(TokenCache::new());
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..100 {
+            let (clock, cache, fetches) = (clock.clone(), cache.clone(), fetches.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get(&*clock, || async {
+                        fetches.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Err::<IssuedToken, _>("denied")
+                    })
+                    .await
+                    .err()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.ok().flatten(), Some("denied"));
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1, "one fetch for all");
+    }
+
+    #[tokio::test]
+    async fn failed_fetches_back_off_and_clear_resets() {
+        let clock = ManualClock::new();
+        let cache = TokenCache::new();
+        let fetches = AtomicUsize::new(0);
+        let fail = || {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            async { Err::<IssuedToken, _>("down") }
+        };
+        assert!(cache.get(&clock, fail).await.is_err()); // backoff 1 s
+        clock.advance(Duration::from_millis(999));
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert_eq!(fetches.load(Ordering::SeqCst), 1, "inside the backoff");
+        clock.advance(Duration::from_millis(1));
+        assert!(cache.get(&clock, fail).await.is_err()); // backoff 2 s
+        clock.advance(Duration::from_secs(1));
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert_eq!(fetches.load(Ordering::SeqCst), 2, "the backoff doubled");
+        cache.clear();
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert_eq!(fetches.load(Ordering::SeqCst), 3, "clear ends the backoff");
+        clock.advance(Duration::from_secs(1));
+        let ok = cache
+            .get(&clock, || async { Ok::<_, &str>(issued("a", 600)) })
+            .await;
+        assert!(ok.is_ok());
+        cache.invalidate(&ok.unwrap_or_else(|_| unreachable!()));
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert_eq!(fetches.load(Ordering::SeqCst), 4, "a new backoff");
+        clock.advance(Duration::from_secs(1));
+        assert!(cache.get(&clock, fail).await.is_err());
+        assert_eq!(
+            fetches.load(Ordering::SeqCst),
+            5,
+            "a success reset the backoff to 1 s"
+        );
     }
 
     #[tokio::test]

@@ -10,35 +10,16 @@ use http::HeaderMap;
 
 use crate::auth::cache::{CachedToken, TokenCache};
 use crate::auth::placement::{place, place_once};
+use crate::call::auth_failure::AuthFailure;
 use crate::call::client::{ClientCore, ProviderClient, Shared};
 use crate::config::clock::Clock;
-use crate::error::{
-    Error, InvalidInput, MissingCredential, Timeout, TimeoutKind, TokenExchangeError,
-};
+use crate::error::{Error, InvalidInput, MissingCredential, Timeout, TimeoutKind};
 use crate::secret::Secret;
 use crate::spec::provider::{IssueFuture, Placement, Provider, Scheme, SchemeId, SchemeKind};
 use crate::spec::request::PreparedRequest;
 
 /// A token attached to a request, remembered so it can be dropped if the provider rejects it.
 pub(crate) type UsedToken = (usize, Arc<CachedToken>);
-
-pub(crate) enum AuthFailure {
-    Missing(MissingCredential),
-    Exchange(TokenExchangeError),
-    Timeout(Timeout),
-    Input(InvalidInput),
-}
-
-impl<B> From<AuthFailure> for Error<B> {
-    fn from(f: AuthFailure) -> Self {
-        match f {
-            AuthFailure::Missing(e) => Error::MissingCredential(e),
-            AuthFailure::Exchange(e) => Error::TokenExchange(e),
-            AuthFailure::Timeout(e) => Error::Timeout(e),
-            AuthFailure::Input(e) => Error::InvalidInput(e),
-        }
-    }
-}
 
 /// How a request gets its auth: at once, or after a token fetch.
 pub(crate) enum AuthStep<'a> {
@@ -239,7 +220,7 @@ pub(crate) fn with_token<'a>(
 /// caller's refresh is bounded by twice it. Not generic, so it is compiled once here rather
 /// than once per provider in every crate of specs.
 fn fetch_token<'a>(
-    cache: &'a TokenCache,
+    cache: &'a TokenCache<AuthFailure>,
     clock: &'a dyn Clock,
     limit: Option<std::time::Duration>,
     issue: IssueFuture<'a>,

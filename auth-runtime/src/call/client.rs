@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::auth::cache::TokenCache;
+use crate::call::auth_failure::AuthFailure;
 use crate::call::interceptor::Interceptors;
 use crate::config::Config;
 use crate::config::budget::BudgetState;
@@ -34,7 +35,7 @@ impl<P: Provider<Core = ClientCore<P>>> ProviderClient for P {}
 pub(crate) struct Shared {
     pub(crate) base: BaseUrl,
     pub(crate) transport: Sender,
-    pub(crate) caches: Box<[TokenCache]>,
+    pub(crate) caches: Box<[TokenCache<AuthFailure>]>,
     pub(crate) config: Config,
     pub(crate) clock: Arc<dyn Clock>,
     /// The user's steps of every call, in order.
@@ -95,7 +96,8 @@ impl<P: Provider> ClientCore<P> {
         &self.shared.config
     }
 
-    /// Drops every cached token (the next authenticated call fetches new ones).
+    /// Drops every cached token (the next authenticated call fetches new ones) and ends
+    /// the backoff after a failed token exchange.
     pub fn clear_tokens(&self) {
         for c in self.shared.caches.iter() {
             c.clear();

@@ -2,6 +2,7 @@
 //! through (prepare, authorize, interceptors, send, replay or retry, decode).
 
 pub(crate) mod attempt;
+pub(crate) mod auth_failure;
 pub(crate) mod authorize;
 pub(crate) mod brief;
 pub(crate) mod builder;

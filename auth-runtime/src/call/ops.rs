@@ -3,7 +3,8 @@
 
 use http::HeaderMap;
 
-use crate::call::authorize::{AuthFailure, AuthStep};
+use crate::call::auth_failure::AuthFailure;
+use crate::call::authorize::AuthStep;
 use crate::call::brief::Brief;
 use crate::config::RetryPolicy;
 use crate::config::clock::Clock;

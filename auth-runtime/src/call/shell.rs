@@ -4,7 +4,8 @@
 
 use http::HeaderMap;
 
-use crate::call::authorize::{AuthFailure, AuthStep};
+use crate::call::auth_failure::AuthFailure;
+use crate::call::authorize::AuthStep;
 use crate::call::brief::Brief;
 use crate::call::client::{ClientCore, ProviderClient};
 use crate::call::ops::{Answer, CallOps, RetryCtx, retry_decision};

@@ -152,18 +152,20 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
     }
 }
 
+/// Transparent: an `Error` displays its stage's error, so its `source()` is that error's
+/// own source, and a printed chain (e.g. `anyhow`'s `{:#}`) names each cause once.
 impl<B: fmt::Debug> StdError for Error<B> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::InvalidInput(e) => Some(e),
-            Error::MissingCredential(e) => Some(e),
-            Error::TokenExchange(e) => Some(e),
-            Error::Timeout(e) => Some(e),
-            Error::Transport(e) => Some(e),
+            Error::InvalidInput(e) => e.source(),
+            Error::MissingCredential(e) => e.source(),
+            Error::TokenExchange(e) => e.source(),
+            Error::Timeout(e) => e.source(),
+            Error::Transport(e) => e.source(),
             Error::Provider(_) => None,
-            Error::Decode(e) => Some(e),
-            Error::RateLimited(e) => Some(e),
-            Error::Interceptor(e) => Some(e),
+            Error::Decode(e) => e.source(),
+            Error::RateLimited(e) => e.source(),
+            Error::Interceptor(e) => e.source(),
         }
     }
 }

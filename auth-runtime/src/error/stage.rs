@@ -3,6 +3,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Input that cannot be sent: a header value with control characters, a path parameter
@@ -54,15 +55,16 @@ impl fmt::Display for MissingCredential {
 }
 impl StdError for MissingCredential {}
 
-/// Obtaining a token failed.
-#[derive(Debug)]
+/// Obtaining a token failed. Every caller that waited on the same exchange gets a clone of
+/// it (they share the issuer call's error).
+#[derive(Debug, Clone)]
 pub struct TokenExchangeError {
     /// Provider name.
     pub provider: &'static str,
     /// The issuer endpoint (e.g. `create_token`).
     pub issuer: &'static str,
     pub(crate) transient: bool,
-    pub(crate) source: Box<dyn StdError + Send + Sync + 'static>,
+    pub(crate) source: Arc<dyn StdError + Send + Sync + 'static>,
 }
 
 impl TokenExchangeError {
@@ -77,7 +79,7 @@ impl TokenExchangeError {
             provider,
             issuer,
             transient,
-            source: Box::new(source),
+            source: Arc::new(source),
         }
     }
 
@@ -91,8 +93,8 @@ impl fmt::Display for TokenExchangeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: obtaining a token with `{}` failed: {}",
-            self.provider, self.issuer, self.source
+            "{}: obtaining a token with `{}` failed",
+            self.provider, self.issuer
         )
     }
 }

@@ -169,7 +169,6 @@ fn classify(e: &reqwest::Error) -> TransportError {
     } else {
         (TransportErrorKind::Io, true, "the connection failed")
     };
-    let mut message = what.to_owned();
     if e.is_connect() && is_tls(e) {
         return TransportError::new(
             TransportErrorKind::Tls,
@@ -178,11 +177,8 @@ fn classify(e: &reqwest::Error) -> TransportError {
         )
         .with_source(strip(e));
     }
-    if let Some(root) = root_cause(e) {
-        message.push_str(": ");
-        message.push_str(&root);
-    }
-    TransportError::new(kind, sent, message).with_source(strip(e))
+    // The cause is the source, not part of the message: a printed chain names it once.
+    TransportError::new(kind, sent, what).with_source(strip(e))
 }
 
 fn strip(e: &reqwest::Error) -> StrippedError {

@@ -1,5 +1,6 @@
 //! Canary scanners: every rendering of an error (Display, Debug, pretty Debug) down its
-//! whole `source()` chain, and assertions that none of them contains a marker.
+//! whole `source()` chain, and assertions that none of them contains a marker; the chain
+//! printed as one line.
 
 use std::error::Error as StdError;
 
@@ -14,6 +15,22 @@ pub fn renderings(err: &(dyn StdError + 'static)) -> Vec<String> {
         cur = e.source();
     }
     out
+}
+
+/// The `Display` of `err` and of each error in its `source()` chain, top first.
+pub fn chain_levels(err: &(dyn StdError + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        out.push(e.to_string());
+        cur = e.source();
+    }
+    out
+}
+
+/// The chain as `anyhow`'s `{:#}` prints it: each level's `Display`, joined by `: `.
+pub fn chain(err: &(dyn StdError + 'static)) -> String {
+    chain_levels(err).join(": ")
 }
 
 /// Asserts that no rendering of `err` (see [`renderings`]) contains `needle`.
