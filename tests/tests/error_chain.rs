@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
-//! Error chains print each cause once (checklist N7's readability half): for errors from
+//! Error chains print each cause once (issue 15, item 5): for errors from
 //! every stage that has a cause (a token exchange the provider refused, a refused
 //! connection, a token body that does not decode, an interceptor's own error), no level of
 //! the `source()` chain repeats the text of the level below it, and the whole chain (as
@@ -42,7 +42,7 @@ fn creds() -> coopfin::Credentials {
 }
 
 #[tokio::test]
-async fn n7_refused_token_exchange_names_the_status_once() {
+async fn refused_token_exchange_names_the_status_once() {
     let server = wiremock::MockServer::start().await;
     let refused = json_reply(401, json!({"error": "unknown api key"}));
     mount_any(&server, on("POST", "/v1/sandbox/token"), refused).await;
@@ -61,7 +61,7 @@ async fn n7_refused_token_exchange_names_the_status_once() {
 }
 
 #[tokio::test]
-async fn n7_refused_connection_names_the_os_error_once() {
+async fn refused_connection_names_the_os_error_once() {
     let client: coopfin::Client = loopback(format!("http://{}/v1", closed_port()), creds())
         .build()
         .unwrap();
@@ -71,7 +71,7 @@ async fn n7_refused_connection_names_the_os_error_once() {
 }
 
 #[tokio::test]
-async fn n7_undecodable_token_body_names_the_field_once() {
+async fn undecodable_token_body_names_the_field_once() {
     let server = wiremock::MockServer::start().await;
     let body = json!({"token_type": "Bearer", "token": "tok_test_chain", "expires_in": "soon"});
     mount_any(
@@ -116,7 +116,7 @@ impl Interceptor for Refuses {
 }
 
 #[tokio::test]
-async fn n7_interceptor_error_names_its_own_error_once() {
+async fn interceptor_error_names_its_own_error_once() {
     let client: coopfin::Client = loopback(format!("http://{}/v1", closed_port()), creds())
         .interceptor(Refuses)
         .build()

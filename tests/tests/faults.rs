@@ -910,6 +910,17 @@ fn exchange_decode_error(err: &Error<coopfin::ErrorBody>) -> &auth_sdk::DecodeEr
 }
 
 #[tokio::test]
+async fn r10_token_body_without_its_token_names_the_field() {
+    let server = coopfin_server(json!({"token_type": "Bearer", "expires_in": 60}), 1, 0).await;
+    let client = coopfin_at(&server, &ManualClock::new());
+    let err = client.send(whoami::Request::new()).await.unwrap_err();
+    let d = exchange_decode_error(&err);
+    assert_eq!(d.path, "token", "{d:?}");
+    assert!(chain(&err).contains("at `token`"), "{}", chain(&err));
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn expires_in_as_a_string_is_a_decode_error_naming_the_field() {
     for value in [
         json!("86400"),

@@ -164,6 +164,33 @@ async fn list_workspaces_without_filters_sends_no_query_and_parses_documented_bo
 }
 
 #[tokio::test]
+async fn r10_missing_field_is_named_with_its_path() {
+    let server = MockServer::start().await;
+    let mut body = workspaces_body();
+    let results = body["results"].as_array_mut().unwrap();
+    results.extend([results[0].clone(), results[1].clone()]);
+    results[3].as_object_mut().unwrap().remove("id");
+    mount(
+        &server,
+        authenticated_get(WORKSPACES),
+        json_reply(200, body),
+        1,
+    )
+    .await;
+
+    let err = no_retry_client(&server)
+        .list_workspaces()
+        .await
+        .unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(d.path, "results[3].id");
+    assert_eq!(d.category, "data");
+    assert!(err.to_string().contains("at `results[3].id`"), "{err}");
+}
+
+#[tokio::test]
 async fn list_workspaces_sends_every_filter_under_its_wire_name() {
     let server = MockServer::start().await;
     let every_filter = QueryIs(vec![

@@ -158,8 +158,16 @@ pub(crate) fn decode_error(
     inner: serde_json::Error,
     raw: &[u8],
 ) -> DecodeError {
-    let path =
+    let mut path =
         crate::error::json_path::path_at(raw, inner.line(), inner.column(), inner.classify());
+    // serde reports a missing field at the end of the object that lacks it: name the field.
+    if let Some(field) = missing_field(&inner) {
+        path = if path == "." {
+            field.to_owned()
+        } else {
+            format!("{path}.{field}")
+        };
+    }
     let category = match inner.classify() {
         serde_json::error::Category::Io => "io",
         serde_json::error::Category::Syntax => "syntax",
@@ -174,5 +182,57 @@ pub(crate) fn decode_error(
         category,
         position: (inner.line(), inner.column()),
         raw: RawBody::new(raw.to_vec()),
+    }
+}
+
+/// The field a "missing field" error names (the name comes from the response type, never
+/// from the body).
+fn missing_field(e: &serde_json::Error) -> Option<String> {
+    if e.classify() != serde_json::error::Category::Data {
+        return None;
+    }
+    let text = e.to_string();
+    let rest = text.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u64,
+        name: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        token: String,
+        items: Vec<Item>,
+    }
+
+    fn path_of(body: &str) -> String {
+        let e = serde_json::from_str::<Page>(body).unwrap_err();
+        decode_error("P", "e", StatusCode::OK, e, body.as_bytes()).path
+    }
+
+    #[test]
+    fn missing_fields_are_named_with_their_path() {
+        assert_eq!(path_of(r#"{"items":[]}"#), "token");
+        assert_eq!(
+            path_of(r#"{"token":"t","items":[{"id":1,"name":"a"},{"name":"b"}]}"#),
+            "items[1].id"
+        );
+        assert_eq!(
+            path_of(r#"{"token":"t","items":[{"id":1,"name":"a"},{"id":2}]}"#),
+            "items[1].name"
+        );
+        assert_eq!(
+            path_of(r#"{"token":"t","items":[{"id":"x","name":"a"}]}"#),
+            "items[0].id"
+        );
     }
 }
