@@ -69,10 +69,10 @@ impl<B> Error<B> {
     /// Whether the failure is transient: a retry of an idempotent call may succeed.
     ///
     /// Connect failures, broken connections and timeouts are; TLS failures, oversized
-    /// bodies, refused redirects and other transport errors are not (a retry would fail
-    /// the same way). A provider answer is transient by its status (408, 429, 500, 502,
-    /// 503, 504) unless it carries the server's hint `x-should-retry: true` or `false`,
-    /// which decides instead.
+    /// bodies, refused redirects, answers that break HTTP (`Protocol`) and other transport
+    /// errors are not (a retry would fail the same way). A provider answer is transient by
+    /// its status (408, 429, 500, 502, 503, 504) unless it carries the server's hint
+    /// `x-should-retry: true` or `false`, which decides instead.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::RateLimited(_) => true,

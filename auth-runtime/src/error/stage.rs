@@ -167,6 +167,10 @@ pub enum TransportErrorKind {
     BodyTooLarge,
     /// The provider redirected a credential-bearing call; it was not followed.
     Redirect,
+    /// The answer broke the HTTP protocol (an invalid status line or header, conflicting
+    /// `Content-Length`s, too many or too large headers). Never retried: a broken server
+    /// answers the same way again.
+    Protocol,
     /// Anything else the transport reported.
     Other,
 }

@@ -26,6 +26,12 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure>
 pub trait FromHeader: Sized {
     /// Decodes a present header; `None` if unreadable.
     fn from_header(value: &HeaderValue) -> Option<Self>;
+    /// Decodes the present header `name`; `None` if unreadable. An optional type answers
+    /// `Some(None)` for an unreadable value, and says so in a warning naming the header.
+    fn from_named_header(value: &HeaderValue, name: &'static str) -> Option<Self> {
+        let _ = name;
+        Self::from_header(value)
+    }
     /// The value when the header is absent; `None` if it is required.
     fn absent() -> Option<Self> {
         None
@@ -47,6 +53,17 @@ impl<T: FromHeader> FromHeader for Option<T> {
     fn from_header(value: &HeaderValue) -> Option<Self> {
         Some(T::from_header(value))
     }
+    fn from_named_header(value: &HeaderValue, name: &'static str) -> Option<Self> {
+        let read = T::from_header(value);
+        if read.is_none() {
+            // The value itself is not logged: it is the provider's, and could be anything.
+            tracing::warn!(
+                header = name,
+                "an optional response header could not be read; treating it as absent"
+            );
+        }
+        Some(read)
+    }
     fn absent() -> Option<Self> {
         Some(None)
     }
@@ -59,7 +76,9 @@ pub fn decode_header<T: FromHeader>(
     name: &'static HeaderName,
 ) -> Result<T, DecodeFailure> {
     match headers.get(name) {
-        Some(v) => T::from_header(v).ok_or(DecodeFailure::Header(name.as_str())),
+        Some(v) => {
+            T::from_named_header(v, name.as_str()).ok_or(DecodeFailure::Header(name.as_str()))
+        }
         None => T::absent().ok_or(DecodeFailure::Header(name.as_str())),
     }
 }
