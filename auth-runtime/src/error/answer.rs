@@ -197,6 +197,7 @@ fn missing_field(e: &serde_json::Error) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
