@@ -242,6 +242,21 @@ impl ::auth_sdk::__private::Provider for Client {
             headers.insert(name.clone(), value.clone());
         }
     }
+    fn credential_secrets(
+        credentials: &Credentials,
+        each: &mut dyn FnMut(&::auth_sdk::__private::Secret),
+    ) {
+        if let ::auth_sdk::__private::Option::Some(s) = &credentials.api_key {
+            each(s);
+        }
+        if let ::auth_sdk::__private::Option::Some(s) = &credentials.merchant_key {
+            each(s);
+        }
+        if let ::auth_sdk::__private::Option::Some(s) = &credentials.password {
+            each(s);
+        }
+        let _ = (credentials, each);
+    }
     type Core = ::auth_sdk::__private::ClientCore<Self>;
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,

@@ -108,6 +108,15 @@ impl ::auth_sdk::__private::Provider for Client {
     ];
     const TOKEN_SLOTS: usize = 1usize;
     const ENVELOPE: ::auth_sdk::__private::Option<::auth_sdk::__private::Envelope> = ::auth_sdk::__private::Option::None;
+    fn credential_secrets(
+        credentials: &Credentials,
+        each: &mut dyn FnMut(&::auth_sdk::__private::Secret),
+    ) {
+        if let ::auth_sdk::__private::Option::Some(s) = &credentials.client_id {
+            each(s);
+        }
+        let _ = (credentials, each);
+    }
     type Core = ::auth_sdk::__private::ClientCore<Self>;
     fn from_core(
         core: ::auth_sdk::__private::Arc<::auth_sdk::__private::ClientCore<Self>>,

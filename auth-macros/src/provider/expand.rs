@@ -29,6 +29,14 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
         .unwrap_or_else(|| "https://invalid.example".to_owned());
 
     let credentials = credentials(rt, vis, &creds_ident, &name, client, creds);
+    // Secret credentials only (a mistyped one is already an error of its own).
+    let secret_visits = creds
+        .iter()
+        .filter(|c| !c.public && crate::util::is_named(&c.ty, "Secret"))
+        .map(|c| {
+            let i = &c.ident;
+            quote!(if let #rt::Option::Some(s) = &credentials.#i { each(s); })
+        });
     let (scheme_consts, scheme_entries, token_slots) =
         schemes(rt, &spec.schemes, &creds_ident, stub);
     let envelope = match (&spec.envelope, stub) {
@@ -170,6 +178,13 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
             const TOKEN_SLOTS: usize = #token_slots;
             const ENVELOPE: #rt::Option<#rt::Envelope> = #envelope;
             #default_headers
+            fn credential_secrets(
+                credentials: &#creds_ident,
+                each: &mut dyn FnMut(&#rt::Secret),
+            ) {
+                #(#secret_visits)*
+                let _ = (credentials, each);
+            }
             type Core = #rt::ClientCore<Self>;
             fn from_core(core: #rt::Arc<#rt::ClientCore<Self>>) -> Self {
                 Self { core }

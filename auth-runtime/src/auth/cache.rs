@@ -233,6 +233,14 @@ impl<E: Clone> TokenCache<E> {
         guard.as_ref().filter(|t| t.is_usable(clock.now())).cloned()
     }
 
+    /// The cached token, fresh or not (`None` if nothing is cached).
+    pub(crate) fn peek(&self) -> Option<Arc<CachedToken>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Drops `token` if it is still the cached one (after the provider rejected it).
     pub fn invalidate(&self, token: &Arc<CachedToken>) {
         let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());

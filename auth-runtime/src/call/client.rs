@@ -11,6 +11,7 @@ use crate::call::interceptor::Interceptors;
 use crate::config::Config;
 use crate::config::budget::BudgetState;
 use crate::config::clock::Clock;
+use crate::secret::scrub::Scrubber;
 use crate::spec::provider::{Placement, Provider};
 use crate::spec::request::BaseUrl;
 use crate::transport::Sender;
@@ -44,6 +45,8 @@ pub(crate) struct Shared {
     pub(crate) budget: BudgetState,
     /// The header of each credential scheme (by scheme index), built at its first use.
     pub(crate) credential_headers: Box<[CredentialHeader]>,
+    /// The client's secret credentials, to scrub from what servers send back.
+    credential_scrubber: Scrubber,
 }
 
 /// A credential's header, built once (see [`crate::auth::placement::place_once`]).
@@ -75,8 +78,10 @@ impl<P: Provider> ClientCore<P> {
     /// Assembles a core from a checked configuration (see
     /// [`ClientBuilder::build`](crate::ClientBuilder::build)).
     pub(crate) fn from_parts(checked: Checked, credentials: P::Credentials) -> Self {
+        let mut scrubber = Scrubber::new();
+        P::credential_secrets(&credentials, &mut |s| scrubber.add(s.expose_secret()));
         ClientCore {
-            shared: Shared::new(checked, P::TOKEN_SLOTS, P::SCHEMES.len()),
+            shared: Shared::new(checked, P::TOKEN_SLOTS, P::SCHEMES.len(), scrubber),
             credentials,
         }
     }
@@ -106,7 +111,19 @@ impl<P: Provider> ClientCore<P> {
 }
 
 impl Shared {
-    fn new(checked: Checked, token_slots: usize, schemes: usize) -> Self {
+    /// What errors scrub from a server's answer: the secret credentials and every token
+    /// cached now. Built only for an answer that is not a success.
+    pub(crate) fn scrubber(&self) -> Scrubber {
+        let mut s = self.credential_scrubber.clone();
+        for cache in self.caches.iter() {
+            if let Some(t) = cache.peek() {
+                s.add(t.token.expose_secret());
+            }
+        }
+        s
+    }
+
+    fn new(checked: Checked, token_slots: usize, schemes: usize, scrubber: Scrubber) -> Self {
         let Checked {
             base,
             transport,
@@ -120,6 +137,7 @@ impl Shared {
             caches: (0..token_slots).map(|_| TokenCache::new()).collect(),
             budget: BudgetState::new(config.retry.budget),
             credential_headers: (0..schemes).map(|_| CredentialHeader::new()).collect(),
+            credential_scrubber: scrubber,
             config,
             clock,
             interceptors,

@@ -70,7 +70,8 @@ where
         can_replay: bool,
         retry: &RetryCtx<'_>,
     ) -> Answer {
-        match parse_parts::<E>(status, headers, body) {
+        let shared = &self.core.shared;
+        match parse_parts::<E>(status, headers, body, &|| shared.scrubber()) {
             Ok(r) => {
                 self.outcome = Some(Ok(r));
                 Answer::Done

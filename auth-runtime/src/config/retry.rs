@@ -242,6 +242,7 @@ mod tests {
             code: None,
             body: None,
             raw: RawBody::default(),
+            message: None,
             auth_failure: status == 401,
         }))
     }

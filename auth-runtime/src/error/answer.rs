@@ -23,9 +23,50 @@ pub struct ProviderError<B> {
     pub code: Option<i64>,
     /// The typed error body, if it decoded.
     pub body: Option<B>,
-    /// The raw body.
+    /// The raw body, as the server sent it (echoed secrets included).
     pub raw: RawBody,
+    /// The body as text for `Display`: the client's secrets scrubbed, at most
+    /// [`MESSAGE_LIMIT`] bytes; `None` for an empty body.
+    pub(crate) message: Option<Box<str>>,
     pub(crate) auth_failure: bool,
+}
+
+/// The most bytes of a provider's message an error's `Display` shows.
+pub const MESSAGE_LIMIT: usize = 512;
+
+/// `text` (already scrubbed) as one printable line of at most [`MESSAGE_LIMIT`] bytes:
+/// invalid UTF-8 replaced, control characters escaped, an ellipsis where it was cut.
+pub(crate) fn excerpt(text: &[u8]) -> Option<Box<str>> {
+    if text.is_empty() {
+        return None;
+    }
+    let lossy = String::from_utf8_lossy(text);
+    let mut out = String::with_capacity(lossy.len().min(MESSAGE_LIMIT + 4));
+    for c in lossy.trim().chars() {
+        let piece: String = if c.is_control() {
+            c.escape_debug().collect()
+        } else {
+            c.to_string()
+        };
+        if out.len() + piece.len() > MESSAGE_LIMIT {
+            out.push('…');
+            break;
+        }
+        out.push_str(&piece);
+    }
+    Some(out.into_boxed_str())
+}
+
+/// At most [`MESSAGE_LIMIT`] bytes of `text`, cut at a character boundary.
+fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MESSAGE_LIMIT {
+        return text.into();
+    }
+    let mut end = MESSAGE_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end]).into()
 }
 
 impl<B> ProviderError<B> {
@@ -64,10 +105,11 @@ impl<B: fmt::Debug> fmt::Display for ProviderError<B> {
         if let Some(code) = self.code {
             write!(f, " with code {code}")?;
         }
-        match &self.body {
-            Some(body) => write!(f, ": {body:?}"),
-            None if self.raw.is_empty() => f.write_str(" with an empty body"),
-            None => write!(f, " with an undecodable body of {} bytes", self.raw.len()),
+        // The typed body was decoded from the scrubbed text, so it shows no secret either.
+        match (&self.body, &self.message) {
+            (Some(body), _) => write!(f, ": {}", cut(&format!("{body:?}"))),
+            (None, Some(message)) => write!(f, ": {message}"),
+            (None, None) => f.write_str(" with an empty body"),
         }
     }
 }

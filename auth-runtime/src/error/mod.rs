@@ -118,6 +118,7 @@ impl<B> Error<B> {
                     code: e.code,
                     body: e.body.map(f),
                     raw: e.raw,
+                    message: e.message,
                     auth_failure: e.auth_failure,
                 }))
             }

@@ -6,6 +6,8 @@
 //! fields through a private helper, so a user type holding a `Secret` cannot leak it by
 //! deriving `Serialize`.
 
+pub(crate) mod scrub;
+
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};

@@ -6,8 +6,10 @@ use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::error::answer::excerpt;
 use crate::error::{Error, ProviderError, TransportError, TransportErrorKind, decode_error};
 use crate::secret::RawBody;
+use crate::secret::scrub::Scrubber;
 use crate::spec::endpoint::{DecodeFailure, Endpoint};
 use crate::spec::provider::{Envelope, Provider};
 
@@ -89,13 +91,17 @@ pub fn parse_response<E: Endpoint>(
     response: http::Response<Bytes>,
 ) -> Result<E::Response, Error<E::ErrorBody>> {
     let (parts, body) = response.into_parts();
-    parse_parts::<E>(parts.status, &parts.headers, &body)
+    // No client, so no secrets known to scrub.
+    parse_parts::<E>(parts.status, &parts.headers, &body, &Scrubber::new)
 }
 
+/// [`parse_response`] over the parts of an answer; `scrub` gives the secrets a provider
+/// error must not show.
 pub(crate) fn parse_parts<E: Endpoint>(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
+    scrub: &dyn Fn() -> Scrubber,
 ) -> Result<E::Response, Error<E::ErrorBody>> {
     let provider = <E::Provider as Provider>::NAME;
     let name = E::METADATA.name;
@@ -104,7 +110,7 @@ pub(crate) fn parse_parts<E: Endpoint>(
         Verdict::Decode => E::decode_response(headers, body)
             .map_err(|f| Error::Decode(decode_failure(provider, name, status, f, body))),
         Verdict::Failure { code, reauth } => Err(provider_error(
-            provider, name, status, headers, body, code, reauth,
+            provider, name, status, headers, body, code, reauth, scrub,
         )),
         Verdict::Redirect => Err(Error::Transport(redirect_error(provider, name, status))),
     }
@@ -187,6 +193,11 @@ fn decode_failure(
 
 /// The provider's error, its body decoded as `B` if it can be. Generic over the body only,
 /// so the endpoints of a provider share one copy.
+///
+/// The typed body and the message are read from the body with the client's secrets
+/// scrubbed (`scrub` builds the scrubber, only here, off the success path); the raw body
+/// keeps what the server sent.
+#[allow(clippy::too_many_arguments)]
 fn provider_error<B: DeserializeOwned>(
     provider: &'static str,
     endpoint: &'static str,
@@ -195,11 +206,14 @@ fn provider_error<B: DeserializeOwned>(
     body: &[u8],
     code: Option<i64>,
     auth_failure: bool,
+    scrub: &dyn Fn() -> Scrubber,
 ) -> Error<B> {
-    let parsed = if body.is_empty() {
+    let scrubber = scrub();
+    let clean = scrubber.scrub(body);
+    let parsed = if clean.is_empty() {
         None
     } else {
-        serde_json::from_slice::<B>(body).ok()
+        serde_json::from_slice::<B>(&clean).ok()
     };
     Error::Provider(Box::new(ProviderError {
         provider,
@@ -209,6 +223,7 @@ fn provider_error<B: DeserializeOwned>(
         code,
         body: parsed,
         raw: RawBody::new(body.to_vec()),
+        message: excerpt(&clean),
         auth_failure,
     }))
 }

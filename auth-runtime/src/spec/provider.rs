@@ -40,6 +40,9 @@ pub trait Provider: Sized + Send + Sync + 'static {
     fn default_headers(headers: &mut HeaderMap) {
         let _ = headers;
     }
+    /// Calls `each` with every secret credential set in `credentials` (not the
+    /// `#[credential(public)]` ones), so errors can scrub a server's echo of them.
+    fn credential_secrets(credentials: &Self::Credentials, each: &mut dyn FnMut(&Secret));
     /// The client core that runs this provider's calls: `ClientCore<Self>`, as
     /// `#[provider]` sets it. An associated type, so that this sans-IO layer names no type of
     /// the call layer above it.
