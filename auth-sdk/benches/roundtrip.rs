@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use auth_sdk::{akool, coolset, loccus};
-use common::hand;
+use common::{BoxFut, hand, rotate};
 use criterion::{Criterion, Throughput, criterion_group};
 use futures_util::future::join_all;
 use http::header::{ACCEPT, CONTENT_TYPE};
@@ -328,39 +328,6 @@ fn background_timer(rt: &tokio::runtime::Runtime) {
     if std::env::var("BENCH_BG_TIMER").as_deref() == Ok("1") {
         rt.spawn(async { tokio::time::sleep(Duration::from_secs(3600)).await });
     }
-}
-
-type BoxFut = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// Runs `sides` one call at a time, `warmup` rounds and then `calls` rounds, rotating which
-/// side goes first call by call; each side's latencies in ns, sorted.
-fn rotate(
-    rt: &tokio::runtime::Runtime,
-    sides: &[&dyn Fn() -> BoxFut],
-    warmup: usize,
-    calls: usize,
-) -> Vec<Vec<f64>> {
-    let n = sides.len();
-    let mut times = vec![Vec::with_capacity(calls); n];
-    rt.block_on(async {
-        for _ in 0..warmup {
-            for side in sides {
-                side().await;
-            }
-        }
-        for i in 0..calls {
-            for k in 0..n {
-                let s = (i + k) % n;
-                let t = Instant::now();
-                sides[s]().await;
-                times[s].push(t.elapsed().as_nanos() as f64);
-            }
-        }
-    });
-    for v in &mut times {
-        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
-    }
-    times
 }
 
 /// `BENCH_EXPERIMENT=timers`: what a timeout costs a plain reqwest call, as a fresh tokio

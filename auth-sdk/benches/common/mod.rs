@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -984,6 +985,40 @@ where
         }
         summarize(label, ta, tb)
     })
+}
+
+/// A call of a round-trip comparison, boxed.
+pub type BoxFut = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Runs `sides` one call at a time, `warmup` rounds and then `calls` rounds, rotating which
+/// side goes first call by call; each side's latencies in ns, sorted.
+pub fn rotate(
+    rt: &tokio::runtime::Runtime,
+    sides: &[&dyn Fn() -> BoxFut],
+    warmup: usize,
+    calls: usize,
+) -> Vec<Vec<f64>> {
+    let n = sides.len();
+    let mut times = vec![Vec::with_capacity(calls); n];
+    rt.block_on(async {
+        for _ in 0..warmup {
+            for side in sides {
+                side().await;
+            }
+        }
+        for i in 0..calls {
+            for k in 0..n {
+                let s = (i + k) % n;
+                let t = Instant::now();
+                sides[s]().await;
+                times[s].push(t.elapsed().as_nanos() as f64);
+            }
+        }
+    });
+    for v in &mut times {
+        v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    }
+    times
 }
 
 /// The number of iterations a `PROFILE=..` run makes: `PROFILE_N`, else `default`.
