@@ -126,7 +126,7 @@ fn main() {
         )
         .base_url(akool_base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     let client = Arc::new(client);
@@ -156,7 +156,7 @@ fn main() {
         .credentials(coolset::Credentials::new().with_api_token("cs_test_token"))
         .base_url(coolset_base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     let url = format!("{coolset_base}/accounts/workspaces/?limit=10");
@@ -189,7 +189,7 @@ fn main() {
         )
         .base_url(loccus_base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(async { client.list_keys().await.unwrap() });

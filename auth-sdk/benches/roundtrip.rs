@@ -59,7 +59,7 @@ fn pairs(rt: &tokio::runtime::Runtime, server: &common::Server) -> Vec<Pair> {
         .base_url(base.clone())
         .allow_http_loopback(true)
         .timeouts(timeouts())
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.quota_info()).unwrap();
@@ -99,7 +99,7 @@ fn pairs(rt: &tokio::runtime::Runtime, server: &common::Server) -> Vec<Pair> {
         .base_url(base.clone())
         .allow_http_loopback(true)
         .timeouts(timeouts())
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.list_workspaces().limit(10).send())
@@ -150,7 +150,7 @@ fn pairs(rt: &tokio::runtime::Runtime, server: &common::Server) -> Vec<Pair> {
         .base_url(base.clone())
         .allow_http_loopback(true)
         .timeouts(timeouts())
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.list_keys().page(1).send()).unwrap();

@@ -53,7 +53,6 @@ fn cold_concurrency(server: &common::Server) {
         .enable_all()
         .build()
         .unwrap();
-    let http = common::http_client();
 
     let akool = akool::Client::builder()
         .credentials(
@@ -63,7 +62,7 @@ fn cold_concurrency(server: &common::Server) {
         )
         .base_url(server.base("/akool"))
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     let loccus = loccus::Client::builder()
@@ -74,7 +73,7 @@ fn cold_concurrency(server: &common::Server) {
         )
         .base_url(server.base("/loccus/v1"))
         .allow_http_loopback(true)
-        .http_client(http)
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     let started = Instant::now();

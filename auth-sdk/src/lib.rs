@@ -47,7 +47,7 @@ pub use auth_runtime::__private::bytes;
 pub use auth_runtime::__private::http;
 /// The `serde_json` crate this SDK uses (for `serde_json::Value` fields in specs).
 pub use auth_runtime::__private::serde_json;
-/// The `reqwest` crate this SDK uses, so a caller's `reqwest::Client` is the same type.
+/// The `reqwest` crate this SDK uses, so a caller's `reqwest::ClientBuilder` is the same type.
 pub use reqwest;
 
 /// The README's examples, compiled as doc tests so they cannot drift from the API.

@@ -14,7 +14,7 @@ use auth_sdk::__private::bytes::Bytes;
 use auth_sdk::http;
 use auth_sdk::{
     BaseUrl, ClientBuilder, Endpoint, Error, ProviderClient, RetryPolicy, Secret, Timeouts,
-    Timestamp, TransportError, akool, coinflow, coolset, coopfin, loccus,
+    Timestamp, TransportError, akool, coinflow, coolset, coopfin, loccus, reqwest,
 };
 use coinflow::get_session_key::Identity;
 use serde_json::json;
@@ -154,7 +154,13 @@ struct Clients {
 }
 
 fn clients(root: &str, retry: RetryPolicy, timeouts: Timeouts) -> Clients {
-    let build = |prefix: &str| (format!("{root}{prefix}"), retry, timeouts);
+    clients_using(root, retry, timeouts, false)
+}
+
+/// [`clients`], each given the caller's own `reqwest::ClientBuilder` when `user_http` (one
+/// that follows redirects, as reqwest's default does).
+fn clients_using(root: &str, retry: RetryPolicy, timeouts: Timeouts, user_http: bool) -> Clients {
+    let build = |prefix: &str| (format!("{root}{prefix}"), retry, timeouts, user_http);
     Clients {
         coopfin: sweep_client(build(CF), coopfin_creds()),
         coinflow: sweep_client(
@@ -176,14 +182,16 @@ fn clients(root: &str, retry: RetryPolicy, timeouts: Timeouts) -> Clients {
 
 /// A client of `P` at `base`, with `retry` and `timeouts`, holding `creds`.
 fn sweep_client<P: ProviderClient>(
-    (base, retry, timeouts): (String, RetryPolicy, Timeouts),
+    (base, retry, timeouts, user_http): (String, RetryPolicy, Timeouts, bool),
     creds: P::Credentials,
 ) -> P {
-    loopback(base, creds)
-        .retry(retry)
-        .timeouts(timeouts)
-        .build()
-        .unwrap()
+    let b = loopback(base, creds).retry(retry).timeouts(timeouts);
+    let b = if user_http {
+        b.http_client(reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)))
+    } else {
+        b
+    };
+    b.build().unwrap()
 }
 
 fn coopfin_creds() -> coopfin::Credentials {
@@ -1176,6 +1184,19 @@ async fn sweep() -> Sweep {
         received(&elsewhere).await.len(),
         0,
         "a redirect was followed to another origin"
+    );
+
+    // -- the same, through the caller's reqwest builder set to follow redirects (N1: the
+    // SDK turns them off whatever the builder says), for every scheme kind
+    let c = clients_using(&server.uri(), fast_retry(), Timeouts::default(), true);
+    let from = run_all(&mut s, "redirect, caller's http client", &c).await;
+    assert_outcomes(&s, from, "redirect, caller's http client", |_, o| {
+        o == "Transport(Redirect)" || o == "TokenExchange"
+    });
+    assert_eq!(
+        received(&elsewhere).await.len(),
+        0,
+        "a caller's http client followed a redirect to another origin"
     );
 
     s

@@ -344,10 +344,7 @@ async fn the_same_server_is_reachable_when_its_certificate_is_trusted() {
     // client that trusts exactly this certificate gets through.
     let server = tls_server().await;
     let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_certs_only([reqwest::Certificate::from_der(server.cert.as_ref()).unwrap()])
-        .build()
-        .unwrap();
+        .tls_certs_only([reqwest::Certificate::from_der(server.cert.as_ref()).unwrap()]);
     let client = coolset_builder(&format!("https://localhost:{}/api", server.port()))
         .http_client(http)
         .build()

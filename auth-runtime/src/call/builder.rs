@@ -23,7 +23,7 @@ pub struct ClientBuilder<P: Provider> {
 struct Settings {
     base_url: Option<String>,
     transport: Option<Arc<dyn Transport>>,
-    http_client: Option<reqwest::Client>,
+    http_client: Option<reqwest::ClientBuilder>,
     config: Config,
     clock: Option<Arc<dyn Clock>>,
     interceptors: Vec<Box<dyn Interceptor>>,
@@ -50,7 +50,10 @@ impl Settings {
         }
         let transport = match (self.transport, self.http_client) {
             (Some(t), _) => Sender::Custom(t),
-            (None, Some(c)) => Sender::Reqwest(ReqwestTransport::from_client(c)),
+            (None, Some(b)) => Sender::Reqwest(ReqwestTransport::from_builder(
+                b,
+                self.config.timeouts.connect,
+            )?),
             (None, None) => Sender::Reqwest(ReqwestTransport::new(self.config.timeouts.connect)?),
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
@@ -119,9 +122,11 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// Uses the caller's `reqwest::Client` (see [`ReqwestTransport::from_client`]).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.settings.http_client = Some(client);
+    /// Builds the HTTP client from the caller's `reqwest::ClientBuilder` (trusted roots,
+    /// proxies, pool settings), with redirects off and no `Referer` whatever it says (see
+    /// [`ReqwestTransport::from_builder`]).
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.settings.http_client = Some(builder);
         self
     }
 

@@ -123,12 +123,27 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A reqwest client configured for credential-bearing calls: rustls, redirects off,
-    /// no `Referer`, the given connect timeout.
+    /// no `Referer`, the given connect timeout, the SDK's user agent.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, crate::error::BuildError> {
-        let mut b = reqwest::Client::builder()
+        let builder =
+            reqwest::Client::builder().user_agent(concat!("auth-sdk/", env!("CARGO_PKG_VERSION")));
+        Self::from_builder(builder, connect_timeout)
+    }
+
+    /// A reqwest client from the caller's builder (trusted roots, proxies, pool and HTTP/2
+    /// settings), with redirects off and no `Referer` whatever the builder said: reqwest
+    /// strips only `Authorization` and `Cookie` on a cross-origin redirect, so a followed
+    /// redirect would hand other credential headers (e.g. `x-api-key`) to another host.
+    /// There is no way to give the SDK an already-built client, whose policy it could not
+    /// change. To share one connection pool between clients, build one transport and pass
+    /// clones of it to each builder's `.transport(..)`.
+    pub fn from_builder(
+        builder: reqwest::ClientBuilder,
+        connect_timeout: Option<Duration>,
+    ) -> Result<Self, crate::error::BuildError> {
+        let mut b = builder
             .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .user_agent(concat!("auth-sdk/", env!("CARGO_PKG_VERSION")));
+            .referer(false);
         if let Some(t) = connect_timeout {
             b = b.connect_timeout(t);
         }
@@ -136,13 +151,6 @@ impl ReqwestTransport {
             crate::error::BuildError::new("http_client", format!("reqwest: {}", e.without_url()))
         })?;
         Ok(ReqwestTransport { client })
-    }
-
-    /// Uses a caller's `reqwest::Client`. Build it with `redirect(Policy::none())`: reqwest
-    /// forwards custom credential headers (e.g. `x-api-key`) across redirects, and this SDK
-    /// cannot change the redirect policy of a client it did not build.
-    pub fn from_client(client: reqwest::Client) -> Self {
-        ReqwestTransport { client }
     }
 }
 

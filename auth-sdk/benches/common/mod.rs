@@ -757,13 +757,18 @@ pub fn start_server() -> Server {
     Server { addr, counters }
 }
 
-/// The `reqwest::Client` both sides of a loopback comparison share.
-pub fn http_client() -> reqwest::Client {
+/// The pool settings of every side of a loopback comparison: the SDK's clients build their
+/// own client from it (`.http_client(..)` takes a builder), the hand-written sides use
+/// [`http_client`].
+pub fn http_client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
-        .build()
-        .unwrap()
+}
+
+/// A `reqwest::Client` with [`http_client_builder`]'s settings.
+pub fn http_client() -> reqwest::Client {
+    http_client_builder().build().unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------

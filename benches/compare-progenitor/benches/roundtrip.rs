@@ -101,7 +101,7 @@ fn sides(rt: &tokio::runtime::Runtime, root: &str, http: &reqwest::Client) -> Ve
         )
         .base_url(base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.quota_info()).unwrap();
@@ -149,7 +149,7 @@ fn sides(rt: &tokio::runtime::Runtime, root: &str, http: &reqwest::Client) -> Ve
         .credentials(coolset::Credentials::new().with_api_token("cs_test_token"))
         .base_url(base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.list_workspaces().limit(10).send())
@@ -232,7 +232,7 @@ fn sides(rt: &tokio::runtime::Runtime, root: &str, http: &reqwest::Client) -> Ve
         )
         .base_url(base.clone())
         .allow_http_loopback(true)
-        .http_client(http.clone())
+        .http_client(common::http_client_builder())
         .build()
         .unwrap();
     rt.block_on(client.list_keys().page(1).send()).unwrap();
