@@ -50,16 +50,26 @@ mod whoami {
 type BoxError = Box<dyn std::error::Error>;
 type Result<T = (), E = BoxError> = std::result::Result<T, E>;
 
-/// Counts and prints the steps.
+/// Counts and prints the steps, and the distinct calls they made.
 #[derive(Default)]
 struct Report {
     passed: usize,
+    /// `(provider, call)` of every step named after a call (not `(wallet signs)` or
+    /// `whoami (declared)`).
+    calls: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Report {
+    fn count(&mut self, provider: &str, step: &str) {
+        self.passed += 1;
+        if step.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            self.calls.insert((provider.to_owned(), step.to_owned()));
+        }
+    }
+
     /// A step that succeeded.
     fn ok(&mut self, provider: &str, step: &str, detail: impl Display) {
-        self.passed += 1;
+        self.count(provider, step);
         println!("  ✓ {provider:<9}{step:<18}{detail}");
     }
 
@@ -82,7 +92,7 @@ impl Report {
                 Err(format!("{provider} {step}: succeeded, but should have been refused").into())
             }
             Err(e) if expected(&e) => {
-                self.passed += 1;
+                self.count(provider, step);
                 println!("  ✓ {provider:<9}{step:<18}{context}: refused as expected: {e}");
                 Ok(())
             }
@@ -115,9 +125,17 @@ async fn main() -> Result {
     akool_flow(&sandbox, &mut report).await?;
     loccus_flow(&sandbox, &mut report).await?;
     let stats = sandbox.stats();
+    if report.calls.len() != 15 {
+        return Err(format!(
+            "the steps made {} distinct calls, not 15",
+            report.calls.len()
+        )
+        .into());
+    }
     println!(
-        "done: {} steps passed; the sandbox served {} requests and issued {} tokens",
+        "done: {} steps passed, covering all {} calls (some calls run more than once, to show a refresh, a replay or a refusal); the sandbox served {} requests and issued {} tokens",
         report.passed,
+        report.calls.len(),
         stats.total_requests(),
         stats.coopfin.tokens_issued
             + stats.coinflow.tokens_issued
