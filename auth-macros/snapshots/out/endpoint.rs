@@ -173,7 +173,7 @@ pub mod update_key {
     }
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new(
             key: impl ::core::convert::Into<String>,
             request_id: impl ::core::convert::Into<String>,
@@ -190,12 +190,14 @@ pub mod update_key {
         }
         /// Dry run.
         #[must_use]
+        #[allow(dead_code)]
         pub fn dry_run(mut self, value: bool) -> Self {
             self.dry_run = ::auth_sdk::__private::Option::Some(value);
             self
         }
         /// Display name.
         #[must_use]
+        #[allow(dead_code)]
         pub fn display_name(
             mut self,
             value: impl ::core::convert::Into<String>,
@@ -205,6 +207,7 @@ pub mod update_key {
         }
         /// Signing secret.
         #[must_use]
+        #[allow(dead_code)]
         pub fn signing_secret(
             mut self,
             value: impl ::core::convert::Into<Secret>,
@@ -413,7 +416,7 @@ pub mod count_keys {
     pub struct Request {}
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new() -> Self {
             Self {}
         }

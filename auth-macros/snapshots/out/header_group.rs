@@ -152,7 +152,7 @@ pub mod session {
     }
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new(identity: impl ::core::convert::Into<Identity>) -> Self {
             Self { identity: identity.into() }
         }

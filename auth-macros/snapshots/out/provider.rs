@@ -298,7 +298,7 @@ pub mod login {
     }
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new(
             user: impl ::core::convert::Into<String>,
             password: impl ::core::convert::Into<Secret>,
@@ -474,7 +474,7 @@ pub mod open_session {
     pub struct Request {}
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new() -> Self {
             Self {}
         }

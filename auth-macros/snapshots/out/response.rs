@@ -150,7 +150,7 @@ pub mod list_items {
     pub struct Request {}
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new() -> Self {
             Self {}
         }
@@ -259,7 +259,7 @@ pub mod session {
     }
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new(client_id: impl ::core::convert::Into<Secret>) -> Self {
             Self {
                 client_id: client_id.into(),

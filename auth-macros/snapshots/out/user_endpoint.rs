@@ -16,7 +16,7 @@ pub mod account {
     }
     impl Request {
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)]
         pub fn new(account: impl ::core::convert::Into<String>) -> Self {
             Self {
                 account: account.into(),
@@ -25,6 +25,7 @@ pub mod account {
         }
         /// Include details.
         #[must_use]
+        #[allow(dead_code)]
         pub fn details(mut self, value: bool) -> Self {
             self.details = ::auth_sdk::__private::Option::Some(value);
             self

@@ -67,6 +67,7 @@ pub fn generate(
         quote! {
             #(#d)*
             #[must_use]
+            #[allow(dead_code)] // a convenience: a caller may set the field directly
             pub fn #i(mut self, value: #arg) -> Self {
                 self.#i = #rt::Option::Some(#value);
                 self
@@ -75,7 +76,7 @@ pub fn generate(
     });
     let new_fn = quote_spanned! {req.span()=>
         /// Builds the request from its required inputs; optional inputs are set with the methods below.
-        #[allow(clippy::new_without_default)]
+        #[allow(clippy::new_without_default, dead_code)] // a caller may write the struct instead
         pub fn new(#(#new_args),*) -> Self {
             Self { #(#new_inits)* }
         }

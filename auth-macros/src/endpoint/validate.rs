@@ -13,6 +13,7 @@ pub fn validate(diag: &mut Diag, spec: &Spec, fields: &[Field]) -> Vec<Piece> {
     let pieces = template(diag, spec);
     path_fields(diag, spec, fields, &pieces);
     headers(diag, fields);
+    unique_wire_names(diag, fields);
     secrets_in_urls(diag, fields);
     pieces
 }
@@ -162,6 +163,30 @@ fn headers(diag: &mut Diag, fields: &[Field]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Each query parameter and each body member has one field: two fields with one wire name
+/// would send the name twice.
+fn unique_wire_names(diag: &mut Diag, fields: &[Field]) {
+    let mut seen: Vec<(&str, &str, &Field)> = Vec::new();
+    for f in fields {
+        let (kind, name) = match &f.role {
+            Role::Query { name } => ("query parameter", name.as_str()),
+            Role::Body { name } => ("body member", name.as_str()),
+            _ => continue,
+        };
+        if let Some((_, _, first)) = seen.iter().find(|(k, n, _)| *k == kind && *n == name) {
+            diag.error(
+                f.role_span,
+                format!(
+                    "{kind} `{name}` is declared twice (first by `{}`); each {kind} has one field: remove one, or give it another name with `rename = \"...\"`",
+                    first.ident
+                ),
+            );
+        } else {
+            seen.push((kind, name, f));
         }
     }
 }

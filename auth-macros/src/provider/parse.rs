@@ -185,12 +185,37 @@ fn check_url(diag: &mut Diag, u: &LitStr) {
             u.span(),
             format!("a base URL starts with `https://`; write \"https://{rest}\""),
         );
+    } else if let Some(rest) = v.strip_prefix("http://")
+        && !is_loopback_authority(rest)
+    {
+        diag.error(
+            u.span(),
+            format!(
+                "plain `http://` would send credentials in clear, and the client refuses it at `build()`; write \"https://{rest}\" (plain http is for loopback hosts only: 127.0.0.1, [::1], localhost)"
+            ),
+        );
     } else if v.contains('?') || v.contains('#') {
         diag.error(
             u.span(),
             "a base URL has no query or fragment; remove the part from `?` or `#`",
         );
     }
+}
+
+/// Whether the host of `rest` (a URL after its `http://`) is a loopback host, as the
+/// runtime's `BaseUrl::is_loopback` decides at run time.
+fn is_loopback_authority(rest: &str) -> bool {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 pub fn is_env_name(v: &str) -> bool {

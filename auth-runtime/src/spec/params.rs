@@ -21,6 +21,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Implemented for strings, integers, booleans and the enums declared with
 /// [`string_enum`](../auth_macros/attr.string_enum.html). Deliberately **not** implemented
 /// for [`Secret`]: secrets never go into URLs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a path or query parameter",
+    label = "this #[path] or #[query] field's type",
+    note = "type the field `String`, an integer (`u32`, `i64`, ...), `bool`, `Timestamp` or an enum declared with `#[string_enum]` (an `Option` of one for an optional input), or implement `auth_sdk::ToParam` for your type"
+)]
 pub trait ToParam {
     /// The text form.
     fn to_param(&self) -> Cow<'_, str>;
@@ -64,6 +69,11 @@ impl ToParam for crate::spec::timestamp::Timestamp {
 }
 
 /// A value that can be sent as a header: any [`ToParam`], and [`Secret`] (marked sensitive).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a header value",
+    label = "this #[header(..)] field's type",
+    note = "type the field `String`, an integer, `bool`, `Timestamp`, `Secret` (for a credential) or an enum declared with `#[string_enum]` (an `Option` of one for an optional input), or implement `auth_sdk::ToParam` for your type"
+)]
 pub trait ToHeader {
     /// Builds the header value, rejecting CR, LF, NUL and other control characters.
     fn to_header(&self, field: &'static str) -> Result<HeaderValue, InvalidInput>;
