@@ -241,6 +241,16 @@ pub mod update_key {
             const SCHEME: ::auth_sdk::__private::SchemeId = match ::auth_sdk::__private::find_endpoint_scheme::<
                 Request,
             >("key") {
+                ::auth_sdk::__private::Option::Some(
+                    id,
+                ) if ::auth_sdk::__private::issues_own_scheme::<
+                    Request,
+                >(id, "update_key") => {
+                    ::core::panic!(
+                        "{}", ::auth_sdk::__private::self_issued_scheme("key",
+                        "update_key").as_str()
+                    )
+                }
                 ::auth_sdk::__private::Option::Some(id) => id,
                 ::auth_sdk::__private::Option::None => {
                     ::core::panic!(
@@ -446,6 +456,16 @@ pub mod count_keys {
             const SCHEME: ::auth_sdk::__private::SchemeId = match ::auth_sdk::__private::find_endpoint_scheme::<
                 Request,
             >("key") {
+                ::auth_sdk::__private::Option::Some(
+                    id,
+                ) if ::auth_sdk::__private::issues_own_scheme::<
+                    Request,
+                >(id, "count_keys") => {
+                    ::core::panic!(
+                        "{}", ::auth_sdk::__private::self_issued_scheme("key",
+                        "count_keys").as_str()
+                    )
+                }
                 ::auth_sdk::__private::Option::Some(id) => id,
                 ::auth_sdk::__private::Option::None => {
                     ::core::panic!(

@@ -504,6 +504,16 @@ pub mod open_session {
             const SCHEME: ::auth_sdk::__private::SchemeId = match ::auth_sdk::__private::find_endpoint_scheme::<
                 Request,
             >("key") {
+                ::auth_sdk::__private::Option::Some(
+                    id,
+                ) if ::auth_sdk::__private::issues_own_scheme::<
+                    Request,
+                >(id, "open_session") => {
+                    ::core::panic!(
+                        "{}", ::auth_sdk::__private::self_issued_scheme("key",
+                        "open_session").as_str()
+                    )
+                }
                 ::auth_sdk::__private::Option::Some(id) => id,
                 ::auth_sdk::__private::Option::None => {
                     ::core::panic!(

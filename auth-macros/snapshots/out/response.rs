@@ -180,6 +180,16 @@ pub mod list_items {
             const SCHEME: ::auth_sdk::__private::SchemeId = match ::auth_sdk::__private::find_endpoint_scheme::<
                 Request,
             >("jwt") {
+                ::auth_sdk::__private::Option::Some(
+                    id,
+                ) if ::auth_sdk::__private::issues_own_scheme::<
+                    Request,
+                >(id, "list_items") => {
+                    ::core::panic!(
+                        "{}", ::auth_sdk::__private::self_issued_scheme("jwt",
+                        "list_items").as_str()
+                    )
+                }
                 ::auth_sdk::__private::Option::Some(id) => id,
                 ::auth_sdk::__private::Option::None => {
                     ::core::panic!(

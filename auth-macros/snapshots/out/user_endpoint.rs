@@ -56,6 +56,16 @@ pub mod account {
             const SCHEME: ::auth_sdk::__private::SchemeId = match ::auth_sdk::__private::find_endpoint_scheme::<
                 Request,
             >("token") {
+                ::auth_sdk::__private::Option::Some(
+                    id,
+                ) if ::auth_sdk::__private::issues_own_scheme::<
+                    Request,
+                >(id, "account") => {
+                    ::core::panic!(
+                        "{}", ::auth_sdk::__private::self_issued_scheme("token",
+                        "account").as_str()
+                    )
+                }
                 ::auth_sdk::__private::Option::Some(id) => id,
                 ::auth_sdk::__private::Option::None => {
                     ::core::panic!(

@@ -172,6 +172,9 @@ fn endpoint_impl(
             quote_spanned! {s.span()=>
                 #[allow(clippy::panic)]
                 const SCHEME: #rt::SchemeId = match #rt::find_endpoint_scheme::<#req>(#sname) {
+                    #rt::Option::Some(id) if #rt::issues_own_scheme::<#req>(id, #name_str) => {
+                        ::core::panic!("{}", #rt::self_issued_scheme(#sname, #name_str).as_str())
+                    }
                     #rt::Option::Some(id) => id,
                     #rt::Option::None => ::core::panic!("{}", #rt::unknown_endpoint_scheme::<#req>(#sname).as_str()),
                 };

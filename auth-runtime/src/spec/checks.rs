@@ -136,6 +136,32 @@ pub const fn unknown_endpoint_scheme<E: Endpoint>(name: &str) -> ConstMessage {
     )
 }
 
+/// Whether scheme `id` of `E`'s provider is a token minted by `endpoint` itself: such an
+/// endpoint, authenticated by it, would wait for its own token exchange.
+pub const fn issues_own_scheme<E: Endpoint>(id: SchemeId, endpoint: &str) -> bool {
+    let schemes = <E::Provider as Provider>::SCHEMES;
+    let i = id.0 as usize;
+    if i >= schemes.len() {
+        return false;
+    }
+    match &schemes[i].kind {
+        SchemeKind::Issued { issuer, .. } => str_eq(issuer, endpoint),
+        _ => false,
+    }
+}
+
+/// "`auth = token`: `create_token` mints the `token` scheme's token ...".
+pub const fn self_issued_scheme(scheme: &str, endpoint: &str) -> ConstMessage {
+    ConstMessage::new()
+        .push("`auth = ")
+        .push(scheme)
+        .push("`: `")
+        .push(endpoint)
+        .push("` is the issuer of the `")
+        .push(scheme)
+        .push("` scheme's token, so it cannot be authenticated by that token (its call would wait for its own exchange); write `auth = none`, or the scheme of the credentials the issuer needs")
+}
+
 /// The response of a token issuer: declared with `#[response(token = field)]`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not say where the token is",
