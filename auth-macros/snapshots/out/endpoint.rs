@@ -225,14 +225,14 @@ pub mod update_key {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = super::UpdateError;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "update_key",
             method: ::auth_sdk::__private::http::Method::PATCH,
             path: "/keys/{key}",
             idempotent: false,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -316,10 +316,13 @@ pub mod update_key {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     ///Call builder of `PATCH /keys/{key}`, returned by the client's `update_key` method: set optional inputs, then `.send().await` (or just `.await`).
@@ -355,7 +358,7 @@ pub mod update_key {
         pub fn send(
             self,
         ) -> impl ::core::future::Future<
-            Output = ::auth_sdk::__private::Result<Response, Error>,
+            Output = ::auth_sdk::__private::Result<self::Response, Error>,
         > + Send + use<'a> {
             self.client.send(self.request)
         }
@@ -365,7 +368,7 @@ pub mod update_key {
         }
     }
     impl<'a> ::core::future::IntoFuture for Builder<'a> {
-        type Output = ::auth_sdk::__private::Result<Response, Error>;
+        type Output = ::auth_sdk::__private::Result<self::Response, Error>;
         type IntoFuture = ::core::pin::Pin<
             ::auth_sdk::__private::Box<
                 dyn ::core::future::Future<Output = Self::Output> + Send + 'a,
@@ -440,14 +443,14 @@ pub mod count_keys {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "count_keys",
             method: ::auth_sdk::__private::http::Method::GET,
             path: "/keys/count",
             idempotent: true,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -493,10 +496,13 @@ pub mod count_keys {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     impl super::Client {
@@ -506,7 +512,7 @@ Sends `GET /keys/count`.*/
         ///
         pub async fn count_keys(
             &self,
-        ) -> ::auth_sdk::__private::Result<Response, Error> {
+        ) -> ::auth_sdk::__private::Result<self::Response, Error> {
             self.send(Request::new()).await
         }
     }

@@ -318,14 +318,14 @@ pub mod login {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "login",
             method: ::auth_sdk::__private::http::Method::POST,
             path: "/login",
             idempotent: true,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -363,10 +363,13 @@ pub mod login {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     impl ::auth_sdk::__private::FromCredentials<super::Client> for Request {
@@ -410,7 +413,7 @@ Sends `POST /login`.*/
             &self,
             user: impl ::core::convert::Into<String>,
             password: impl ::core::convert::Into<Secret>,
-        ) -> ::auth_sdk::__private::Result<Response, Error> {
+        ) -> ::auth_sdk::__private::Result<self::Response, Error> {
             self.send(Request::new(user, password)).await
         }
     }
@@ -488,14 +491,14 @@ pub mod open_session {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "open_session",
             method: ::auth_sdk::__private::http::Method::POST,
             path: "/sessions",
             idempotent: false,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -541,10 +544,13 @@ pub mod open_session {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     impl ::auth_sdk::__private::FromCredentials<super::Client> for Request {

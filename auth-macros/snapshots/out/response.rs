@@ -164,14 +164,14 @@ pub mod list_items {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "list_items",
             method: ::auth_sdk::__private::http::Method::GET,
             path: "/items",
             idempotent: true,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -217,10 +217,13 @@ pub mod list_items {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     /// A page.
@@ -285,14 +288,14 @@ pub mod session {
         super::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = super::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "session",
             method: ::auth_sdk::__private::http::Method::GET,
             path: "/session",
             idempotent: true,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -326,10 +329,13 @@ pub mod session {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     impl ::auth_sdk::__private::FromCredentials<super::Client> for Request {

@@ -40,14 +40,14 @@ pub mod account {
         auth_sdk::coopfin::Client: ::auth_sdk::__private::Provider,
     {
         type Provider = auth_sdk::coopfin::Client;
-        type Response = Response;
+        type Response = self::Response;
         type ErrorBody = <<Self as ::auth_sdk::__private::Endpoint>::Provider as ::auth_sdk::__private::Provider>::ErrorBody;
         const METADATA: ::auth_sdk::__private::Metadata = ::auth_sdk::__private::Metadata {
             name: "account",
             method: ::auth_sdk::__private::http::Method::GET,
             path: "/accounts/{account}",
             idempotent: true,
-            success: <Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
         };
         fn auth(
             &self,
@@ -97,10 +97,13 @@ pub mod account {
             headers: &::auth_sdk::__private::http::HeaderMap,
             body: &[u8],
         ) -> ::auth_sdk::__private::Result<
-            Response,
+            self::Response,
             ::auth_sdk::__private::DecodeFailure,
         > {
-            <Response as ::auth_sdk::__private::ResponseSpec>::decode(headers, body)
+            <self::Response as ::auth_sdk::__private::ResponseSpec>::decode(
+                headers,
+                body,
+            )
         }
     }
     /// The account.

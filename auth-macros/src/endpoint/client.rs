@@ -15,7 +15,7 @@ pub fn items(
     spec: &Spec,
     required: &[&Field],
     optional: &[&Field],
-    response: &Ident,
+    response: &TokenStream,
     user_docs: &[Attribute],
     provider: &syn::Path,
 ) -> TokenStream {

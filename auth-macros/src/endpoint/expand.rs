@@ -83,7 +83,9 @@ pub fn generate(
     };
 
     // `Response` is named with one span, so a missing one is a single error.
-    let response = Ident::new("Response", req.span());
+    // A path from the module, not a bare name: inside the generated `impl Endpoint` a bare
+    // `Response` that does not resolve drew rustc's suggestion of `Self::Response`.
+    let response = quote_spanned!(req.span()=> self::Response);
     let endpoint_items = match &spec.provider {
         Some(provider) => {
             let error_doc = format!(
@@ -144,7 +146,7 @@ fn endpoint_impl(
     spec: &Spec,
     fields: &[Field],
     pieces: &[Piece],
-    response: &Ident,
+    response: &TokenStream,
     error_body: &TokenStream,
     stub: bool,
 ) -> TokenStream {
