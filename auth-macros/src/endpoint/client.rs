@@ -19,6 +19,14 @@ pub fn items(
     user_docs: &[Attribute],
     provider: &syn::Path,
 ) -> TokenStream {
+    // Refused by validation (an inherent method on another crate's type): no second error.
+    if spec
+        .provider
+        .as_ref()
+        .is_some_and(super::validate::declared_in_auth_sdk)
+    {
+        return quote!();
+    }
     let (Some(flag), Some(name)) = (&spec.client_method, &spec.name) else {
         return quote!();
     };

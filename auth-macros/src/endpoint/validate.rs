@@ -13,6 +13,7 @@ pub fn validate(diag: &mut Diag, spec: &Spec, fields: &[Field]) -> Vec<Piece> {
     let pieces = template(diag, spec);
     path_fields(diag, spec, fields, &pieces);
     headers(diag, fields);
+    client_method_on_foreign_provider(diag, spec);
     unique_wire_names(diag, fields);
     secrets_in_urls(diag, fields);
     pieces
@@ -165,6 +166,36 @@ fn headers(diag: &mut Diag, fields: &[Field]) {
             _ => {}
         }
     }
+}
+
+/// `client_method` adds an inherent method to the provider's client, which only the crate
+/// declaring the provider may do: for this SDK's own providers (a path through `auth_sdk`),
+/// say so rather than leave rustc's orphan-rule error on generated code.
+fn client_method_on_foreign_provider(diag: &mut Diag, spec: &Spec) {
+    let (Some(flag), Some(provider)) = (&spec.client_method, &spec.provider) else {
+        return;
+    };
+    if declared_in_auth_sdk(provider) {
+        let name = spec
+            .name
+            .as_ref()
+            .map_or_else(|| "this endpoint".to_owned(), |n| format!("`{n}`"));
+        diag.error(
+            flag.span(),
+            format!(
+                "`client_method` adds a method to the provider's client, which only the crate declaring the provider can do, and `{}` is declared in auth-sdk; remove `client_method` and call {name} with `client.send(Request {{ .. }})`",
+                quote::quote!(#provider).to_string().replace(' ', "")
+            ),
+        );
+    }
+}
+
+/// Whether `provider` is one of this SDK's own clients (named through `auth_sdk`).
+pub fn declared_in_auth_sdk(provider: &syn::Path) -> bool {
+    provider
+        .segments
+        .first()
+        .is_some_and(|first| first.ident == "auth_sdk")
 }
 
 /// Each query parameter and each body member has one field: two fields with one wire name
