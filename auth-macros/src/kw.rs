@@ -12,7 +12,12 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "error",
     "rename_all",
     "crate",
+    "body",
+    "fixed",
 ];
+
+/// Request body encodings of `body = ..`.
+pub const BODY_KINDS: &[&str] = &["json", "form"];
 
 /// HTTP methods of `METHOD "/path"`.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];

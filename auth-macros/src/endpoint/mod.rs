@@ -3,12 +3,15 @@
 //! `Endpoint` impl, the client method and builder, or, after a mistake, the same items with
 //! stub bodies so that uses of the request produce no second error.
 
+mod build;
 mod client;
 mod expand;
+mod fields;
 mod parse;
 mod validate;
 
-pub use parse::{rename_rule, suggest_header};
+pub use fields::suggest_header;
+pub use parse::rename_rule;
 
 use proc_macro2::{Span, TokenStream};
 use syn::{Attribute, Ident, ItemStruct, LitStr, Type};
@@ -68,6 +71,10 @@ pub struct Spec {
     pub error: Option<Type>,
     pub rename_all: Option<String>,
     pub krate: Option<syn::Path>,
+    /// `body = form` (the key, for errors); JSON when absent.
+    pub form: Option<Ident>,
+    /// `fixed(grant_type = "client_credentials")`: body members the spec sets, in order.
+    pub fixed: Vec<(Ident, LitStr)>,
 }
 
 impl Spec {
@@ -109,7 +116,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         return quote::quote!(#errors #item);
     }
     let spec = parse::spec(&mut diag, args);
-    let fields = parse::fields(&mut diag, &item, &spec);
+    let fields = fields::fields(&mut diag, &item, &spec);
     let pieces = validate::validate(&mut diag, &spec, &fields);
     let errors = diag.finish();
     let stub = !errors.is_empty();

@@ -15,6 +15,7 @@ pub fn validate(diag: &mut Diag, spec: &Spec, fields: &[Field]) -> Vec<Piece> {
     headers(diag, fields);
     client_method_on_foreign_provider(diag, spec);
     unique_wire_names(diag, fields);
+    body_settings(diag, spec, fields);
     secrets_in_urls(diag, fields);
     pieces
 }
@@ -187,6 +188,50 @@ fn client_method_on_foreign_provider(diag: &mut Diag, spec: &Spec) {
                 quote::quote!(#provider).to_string().replace(' ', "")
             ),
         );
+    }
+}
+
+/// `body = form` and `fixed(..)` need a method that sends a body, and a fixed member is not
+/// also a field.
+fn body_settings(diag: &mut Diag, spec: &Spec, fields: &[Field]) {
+    if !spec.has_body() {
+        let method = spec
+            .method
+            .as_ref()
+            .map_or_else(|| "this method".to_owned(), |m| format!("a {m} request"));
+        if let Some(k) = &spec.form {
+            diag.error(
+                k.span(),
+                format!("{method} has no body, so no `body = form`; remove it, or use POST, PUT or PATCH"),
+            );
+        }
+        if let Some((first, _)) = spec.fixed.first() {
+            diag.error(
+                first.span(),
+                format!("{method} has no body for `fixed(..)` members; remove them, or send the values as #[query] fields"),
+            );
+        }
+        return;
+    }
+    for (n, (name, _)) in spec.fixed.iter().enumerate() {
+        let wire = name.to_string();
+        if spec.fixed[..n].iter().any(|(earlier, _)| *earlier == *name) {
+            diag.error(
+                name.span(),
+                format!("`{wire}` is fixed twice; keep one value"),
+            );
+        } else if let Some(f) = fields
+            .iter()
+            .find(|f| matches!(&f.role, Role::Body { name } if *name == wire))
+        {
+            diag.error(
+                name.span(),
+                format!(
+                    "`{wire}` is both fixed and the body member of field `{}`; a fixed value is never the caller's: remove the field, or the fixed value",
+                    f.ident
+                ),
+            );
+        }
     }
 }
 

@@ -168,6 +168,23 @@ impl RequestBuilder {
         Ok(())
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body (RFC 6749's token requests).
+    /// Members must be scalars (strings, numbers, booleans, options of them).
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidInput> {
+        let text = serde_urlencoded::to_string(body).map_err(|_| {
+            InvalidInput::new(
+                "body",
+                "could not be form-encoded (only strings, numbers and booleans can be)",
+            )
+        })?;
+        self.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self.body = Some(text.into_bytes());
+        Ok(())
+    }
+
     /// Finishes the request. Its URL is valid by construction: the base URL was checked,
     /// path literals are checked by the macro, and parameters are percent-encoded.
     pub fn finish(mut self) -> PreparedRequest {
