@@ -46,7 +46,7 @@ pub fn build_request(
     for (n, (name, value)) in spec.fixed.iter().enumerate() {
         let member = format_ident!("__fixed_{}", n);
         let wire = name.to_string();
-        body_fields.push(quote!(#[serde(rename = #wire)] #member: &'static str,));
+        body_fields.push(quote!(#[serde(rename = #wire)] #member: &'a str,));
         body_inits.push(quote!(#member: #value,));
     }
     for f in fields {

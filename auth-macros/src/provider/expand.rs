@@ -38,7 +38,7 @@ pub fn generate(item: &ItemStruct, spec: &Spec, creds: &[Credential], stub: bool
             quote!(if let #rt::Option::Some(s) = &credentials.#i { each(s); })
         });
     let (scheme_consts, scheme_entries, token_slots) =
-        schemes(rt, &spec.schemes, &creds_ident, stub);
+        schemes(rt, &spec.schemes, creds, &creds_ident, stub);
     let envelope = match (&spec.envelope, stub) {
         (Some(e), false) => {
             let (c, s, r) = (&e.code, &e.success, &e.reauth);
@@ -299,6 +299,7 @@ fn credentials(
 fn schemes(
     rt: &Rt,
     schemes: &[SchemeDecl],
+    creds: &[Credential],
     creds_ident: &Ident,
     stub: bool,
 ) -> (Vec<TokenStream>, Vec<TokenStream>, usize) {
@@ -350,6 +351,24 @@ fn schemes(
                 let span = syn::spanned::Spanned::span(path);
                 let req = quote_spanned!(span=> #path::Request);
                 quote_spanned!(span=> #rt::issued_kind::<Self, #req>(#rt::Placement::#placement, #this, #issuer, #needs))
+            }
+            Some(Kind::Basic { user, password }) if !stub => {
+                let (ustr, pstr) = (user.to_string(), password.to_string());
+                let user_is_secret = creds
+                    .iter()
+                    .find(|c| c.ident == *user)
+                    .is_some_and(|c| crate::util::is_named(&c.ty, "Secret"));
+                let get_user = if user_is_secret {
+                    quote!(|c: &#creds_ident| c.#user.as_ref().map(#rt::Secret::expose_secret))
+                } else {
+                    quote!(|c: &#creds_ident| c.#user.as_deref())
+                };
+                quote!(#rt::SchemeKind::Basic {
+                    user: #ustr,
+                    password: #pstr,
+                    get_user: #get_user,
+                    get_password: #creds_ident::#password,
+                })
             }
             Some(Kind::Any(alts)) if !stub => {
                 let ids = alts.iter().map(|a| {

@@ -32,6 +32,11 @@ pub enum Kind {
         source: Source,
     },
     Any(Vec<Ident>),
+    /// `basic(user, password)`: HTTP Basic from two credentials.
+    Basic {
+        user: Ident,
+        password: Ident,
+    },
 }
 
 pub struct SchemeDecl {

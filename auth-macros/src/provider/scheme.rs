@@ -126,13 +126,13 @@ pub fn scheme(diag: &mut Diag, nv: &syn::MetaNameValue) -> Option<SchemeDecl> {
 
 fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
     let Expr::Call(call) = value else {
-        diag.error_on(value, "expected a scheme kind: `bearer(..)`, `authorization(..)`, `header(\"name\", ..)` or `any(..)`");
+        diag.error_on(value, "expected a scheme kind: `bearer(..)`, `authorization(..)`, `header(\"name\", ..)`, `basic(user, password)` or `any(..)`");
         return None;
     };
     let Some(func) = expr_ident(&call.func) else {
         diag.error_on(
             &call.func,
-            "expected a scheme kind: bearer, authorization, header or any",
+            "expected a scheme kind: bearer, authorization, header, basic or any",
         );
         return None;
     };
@@ -175,6 +175,25 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
                 source: source(diag, args[1])?,
             })
         }
+        "basic" => match (
+            args.as_slice(),
+            args.iter()
+                .map(|a| expr_ident(a))
+                .collect::<Vec<_>>()
+                .as_slice(),
+        ) {
+            (_, [Some(user), Some(password)]) => Some(Kind::Basic {
+                user: (*user).clone(),
+                password: (*password).clone(),
+            }),
+            _ => {
+                diag.error(
+                    func.span(),
+                    "`basic` takes two credential names, the user id and the password: `basic(client_id, client_secret)`",
+                );
+                None
+            }
+        },
         "any" => {
             let mut alts = Vec::new();
             for a in &args {
@@ -198,7 +217,7 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
             diag.error(
                 func.span(),
                 format!(
-                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, any",
+                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, basic, any",
                     suggestion(other, SCHEME_KINDS.iter().copied())
                 ),
             );
@@ -230,7 +249,7 @@ pub fn validate_schemes(diag: &mut Diag, schemes: &mut [SchemeDecl], creds: &[Cr
     let names: Vec<String> = schemes.iter().map(|s| s.name.to_string()).collect();
     let plain: Vec<bool> = schemes
         .iter()
-        .map(|s| matches!(s.kind, Some(Kind::Placed { .. })))
+        .map(|s| matches!(s.kind, Some(Kind::Placed { .. } | Kind::Basic { .. })))
         .collect();
     for i in 0..schemes.len() {
         let mut ok = schemes[i].kind.is_some();
@@ -272,6 +291,43 @@ pub fn validate_schemes(diag: &mut Diag, schemes: &mut [SchemeDecl], creds: &[Cr
                 }
                 Some(_) => {}
             },
+            Some(Kind::Basic { user, password }) => {
+                for (c, role) in [(user, "user id"), (password, "password")] {
+                    match creds.iter().find(|x| x.ident == *c) {
+                        None => {
+                            ok = false;
+                            let fix = match crate::diag::did_you_mean(
+                                &c.to_string(),
+                                cred_names.iter().map(String::as_str),
+                            ) {
+                                Some(n) => format!("did you mean `{n}`?"),
+                                None => {
+                                    format!("declare it as a field of the provider: `{c}: Secret`")
+                                }
+                            };
+                            diag.error(c.span(), format!("no credential named `{c}`; {fix}"));
+                        }
+                        Some(cred) if !cred.public && !is_named(&cred.ty, "Secret") => ok = false,
+                        Some(cred) if role == "password" && cred.public => {
+                            ok = false;
+                            diag.error(
+                                c.span(),
+                                format!("credential `{c}` is the Basic password, so it must be a secret: type it `Secret` and drop `#[credential(public)]`"),
+                            );
+                        }
+                        Some(cred)
+                            if !is_named(&cred.ty, "Secret") && !is_named(&cred.ty, "String") =>
+                        {
+                            ok = false;
+                            diag.error(
+                                c.span(),
+                                format!("credential `{c}` is the Basic {role}: type it `String` (with `#[credential(public)]`) or `Secret`"),
+                            );
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
             Some(Kind::Placed {
                 source: Source::Issued(_),
                 ..

@@ -66,6 +66,19 @@ impl<P: ProviderClient> ClientCore<P> {
                     .map_err(AuthFailure::Input)?;
                 Ok(AuthStep::Ready(None))
             }
+            SchemeKind::Basic {
+                user,
+                password,
+                get_user,
+                get_password,
+            } => {
+                let u = get_user(&self.credentials).ok_or_else(|| missing(user))?;
+                let p = get_password(&self.credentials).ok_or_else(|| missing(password))?;
+                self.shared
+                    .place_basic(resolved, u, p, user, headers)
+                    .map_err(AuthFailure::Input)?;
+                Ok(AuthStep::Ready(None))
+            }
             SchemeKind::Issued {
                 placement,
                 slot,
@@ -104,6 +117,14 @@ impl<P: ProviderClient> ClientCore<P> {
             let s = scheme_at::<P>(*alt)?;
             let ready = match &s.kind {
                 SchemeKind::Credential { get, .. } => get(&self.credentials).is_some(),
+                SchemeKind::Basic {
+                    get_user,
+                    get_password,
+                    ..
+                } => {
+                    get_user(&self.credentials).is_some()
+                        && get_password(&self.credentials).is_some()
+                }
                 // A fresh cached token proves the issuer's credentials (they never change)
                 // without `ready` building the issuer request.
                 SchemeKind::Issued { ready, slot, .. } => {
@@ -140,6 +161,27 @@ impl Shared {
         match self.credential_headers.get(usize::from(resolved.0)) {
             Some(cell) => place_once(cell, headers, placement, secret.expose_secret(), credential),
             None => place(headers, placement, secret.expose_secret(), credential),
+        }
+    }
+
+    /// Places `Authorization: Basic base64(user:password)`, built once per client.
+    fn place_basic(
+        &self,
+        resolved: SchemeId,
+        user: &str,
+        password: &Secret,
+        user_field: &'static str,
+        headers: &mut HeaderMap,
+    ) -> Result<(), InvalidInput> {
+        let cell = self.credential_headers.get(usize::from(resolved.0));
+        if let Some((_, name, value)) = cell.and_then(|c| c.get()) {
+            headers.insert(name.clone(), value.clone());
+            return Ok(());
+        }
+        let value = basic_value(user, password, user_field)?;
+        match cell {
+            Some(cell) => place_once(cell, headers, Placement::Authorization, &value, user_field),
+            None => place(headers, Placement::Authorization, &value, user_field),
         }
     }
 
@@ -266,4 +308,24 @@ fn nested_any() -> AuthFailure {
         "auth",
         "nested `any` schemes are not supported",
     ))
+}
+
+/// `Basic base64(user:password)`, zeroized when dropped. RFC 7617 forbids a `:` in the user
+/// id (the password may hold one).
+fn basic_value(
+    user: &str,
+    password: &Secret,
+    user_field: &'static str,
+) -> Result<zeroize::Zeroizing<String>, InvalidInput> {
+    use base64::Engine as _;
+    if user.contains(':') {
+        return Err(InvalidInput::new(
+            user_field,
+            "an HTTP Basic user id cannot contain `:` (RFC 7617)",
+        ));
+    }
+    let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose_secret()));
+    let mut value = zeroize::Zeroizing::new(String::from("Basic "));
+    base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut value);
+    Ok(value)
 }

@@ -80,6 +80,18 @@ impl<P: Provider> ClientCore<P> {
     pub(crate) fn from_parts(checked: Checked, credentials: P::Credentials) -> Self {
         let mut scrubber = Scrubber::new();
         P::credential_secrets(&credentials, &mut |s| scrubber.add(s.expose_secret()));
+        // A Basic pair whose user id is public still hides the password in its base64.
+        for scheme in P::SCHEMES {
+            if let crate::spec::provider::SchemeKind::Basic {
+                get_user,
+                get_password,
+                ..
+            } = &scheme.kind
+                && let (Some(u), Some(p)) = (get_user(&credentials), get_password(&credentials))
+            {
+                scrubber.add_pair(u, p.expose_secret());
+            }
+        }
         ClientCore {
             shared: Shared::new(checked, P::TOKEN_SLOTS, P::SCHEMES.len(), scrubber),
             credentials,

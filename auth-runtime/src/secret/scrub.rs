@@ -75,6 +75,14 @@ impl Scrubber {
         self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
+    /// Adds the base64 of `user:password` (an HTTP Basic pair whose user id may be public;
+    /// the user id alone is not scrubbed).
+    pub fn add_pair(&mut self, user: &str, password: &str) {
+        let pair = Zeroizing::new(format!("{user}:{password}"));
+        self.push(STANDARD.encode(pair.as_bytes()).into_bytes());
+        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    }
+
     fn push(&mut self, needle: Vec<u8>) {
         let needle = Zeroizing::new(needle);
         if !self.needles.iter().any(|n| **n == *needle) {

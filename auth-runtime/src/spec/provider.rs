@@ -70,6 +70,8 @@ pub enum Placement {
 
 /// Reads one credential from the client's credentials.
 pub type CredentialFn<P> = fn(&<P as Provider>::Credentials) -> Option<&Secret>;
+/// Reads one credential, secret or public, as text (the user id of HTTP Basic).
+pub type CredentialTextFn<P> = fn(&<P as Provider>::Credentials) -> Option<&str>;
 /// Obtains a token from an issuer endpoint.
 pub type IssueFn<P> = for<'a> fn(&'a <P as Provider>::Core) -> IssueFuture<'a>;
 /// The future an [`IssueFn`] returns: the token exchange, not started until polled.
@@ -112,6 +114,18 @@ pub enum SchemeKind<P: Provider> {
         ready: ReadyFn<P>,
         /// Fetches a token.
         issue: IssueFn<P>,
+    },
+    /// HTTP Basic (RFC 7617): `Authorization: Basic base64(user ":" password)` from two
+    /// credentials of the client.
+    Basic {
+        /// The user id credential's name.
+        user: &'static str,
+        /// The password credential's name.
+        password: &'static str,
+        /// Reads the user id.
+        get_user: CredentialTextFn<P>,
+        /// Reads the password.
+        get_password: CredentialFn<P>,
     },
     /// The first of several schemes whose credentials are configured.
     Any(&'static [SchemeId]),
