@@ -175,7 +175,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_is_capped_and_jittered() {
+    fn r4_backoff_is_capped_and_jittered() {
         let p = RetryPolicy::default();
         assert_eq!(backoff(&p, 1, 0.0), Duration::ZERO);
         assert_eq!(backoff(&p, 1, 1.0), Duration::from_millis(200));
