@@ -283,7 +283,7 @@ async fn refused_connection_is_connect_error_retried_even_on_post() {
 }
 
 #[tokio::test]
-async fn reset_after_accept_retried_on_get_not_on_post() {
+async fn r6_reset_after_accept_retried_on_get_not_on_post() {
     let server = raw(|mut s, _| async move {
         let _ = read_head(&mut s).await;
         let _ = s.set_zero_linger();
@@ -321,7 +321,7 @@ async fn reset_after_accept_retried_on_get_not_on_post() {
 }
 
 #[tokio::test]
-async fn accept_and_stall_times_out_per_attempt() {
+async fn r1_accept_and_stall_times_out_per_attempt() {
     // GET: three attempts of 200 ms, each on a fresh connection, within the 1 s total.
     let (server, client) = stalling_server(b"", 3).await;
     let want = (TimeoutKind::Attempt, 3, 600, 1000);
@@ -364,7 +364,7 @@ async fn headers_then_stalled_body_times_out() {
 }
 
 #[tokio::test]
-async fn retry_after_timeout_uses_a_fresh_connection() {
+async fn r11_retry_after_timeout_uses_a_fresh_connection() {
     let server = raw(|mut s, n| async move {
         let _ = read_head(&mut s).await;
         if n == 0 {
@@ -406,7 +406,7 @@ async fn truncated_body_is_typed_and_retried_on_get() {
 }
 
 #[tokio::test]
-async fn endless_chunked_body_is_cut_off() {
+async fn n5_endless_chunked_body_is_cut_off() {
     const TOTAL: u64 = 64 * 1024 * 1024;
     let written = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
@@ -467,7 +467,7 @@ async fn huge_declared_length_is_refused_without_reading() {
 }
 
 #[tokio::test]
-async fn redirects_are_not_followed_to_another_origin() {
+async fn n1_redirects_are_not_followed_to_another_origin() {
     let other = answer_then_stall(OK_BODY).await;
     let server = MockServer::start().await;
     let location = format!("{}/collect", other.base());
@@ -514,7 +514,7 @@ async fn header_values_with_control_characters_are_never_sent() {
 // Status classification.
 
 #[tokio::test]
-async fn server_errors_retried_on_get_not_on_post() {
+async fn r2_server_errors_retried_on_get_not_on_post() {
     for status in [500u16, 502, 503, 504] {
         let server = MockServer::start().await;
         mount(
@@ -544,7 +544,7 @@ async fn server_errors_retried_on_get_not_on_post() {
 }
 
 #[tokio::test]
-async fn idempotent_post_retries_are_identical_and_backed_off_within_the_cap() {
+async fn r7_idempotent_post_retries_are_identical_and_backed_off_within_the_cap() {
     // CoopFin create_token is an idempotent POST: 503, 503, then a token.
     let server = MockServer::start().await;
     let (script, arrivals) = Script::new(vec![
@@ -602,7 +602,7 @@ async fn client_errors_are_never_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_one_second_is_honoured() {
+async fn r5_retry_after_one_second_is_honoured() {
     let server = MockServer::start().await;
     let (script, arrivals) = Script::new(vec![
         ResponseTemplate::new(429).insert_header("retry-after", "1"),
@@ -739,7 +739,7 @@ async fn concurrent_calls(client: &coolset::Client, calls: usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn retry_budget_bounds_load_under_sustained_failure() {
+async fn r8_retry_budget_bounds_load_under_sustained_failure() {
     const CALLS: usize = 100;
     let budget = RetryBudget::default();
     let server = always_503().await;
@@ -795,7 +795,7 @@ fn hinted(status: u16, hint: &str) -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn should_retry_false_is_not_retried_even_on_a_503() {
+async fn r9_should_retry_false_is_not_retried_even_on_a_503() {
     let server = MockServer::start().await;
     mount(&server, on("GET", "/probe"), hinted(503, "false"), 1).await;
     // A "permanent 429": quota exhausted, with a short Retry-After that would otherwise be

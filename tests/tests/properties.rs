@@ -99,7 +99,7 @@ proptest! {
     /// N3: a user header either fails with InvalidInput (control characters) or carries
     /// exactly the given value, once.
     #[test]
-    fn header_values_are_rejected_or_exact(value in text()) {
+    fn n3_header_values_are_rejected_or_exact(value in text()) {
         let has_control = value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);
         match note::Request::new(value.clone()).to_http_request(&base()) {
             Err(e) => {
@@ -121,7 +121,7 @@ proptest! {
     /// N4: Loccus key handles outside [a-z0-9-] (and "", ".", "..") are rejected; the others
     /// are exactly one segment that decodes back to the input.
     #[test]
-    fn loccus_key_handles(value in text()) {
+    fn n4_loccus_key_handles(value in text()) {
         let valid = !value.is_empty()
             && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         match loccus::get_key::Request::new(value.clone()).to_http_request(&base()) {
@@ -368,7 +368,7 @@ proptest! {
 
     /// N7 / R10: arbitrary bytes, JSON-shaped bodies, statuses and headers never panic.
     #[test]
-    fn decoding_never_panics(
+    fn n7_decoding_never_panics(
         status in 100u16..1000,
         headers in headers(),
         body in prop_oneof![any::<Vec<u8>>(), json_like()],

@@ -327,7 +327,7 @@ where
 }
 
 #[test]
-fn request_and_response_debug_is_redacted() {
+fn s1_request_and_response_debug_is_redacted() {
     let req = coopfin::create_token::Request::new(CF_API, CF_SECRET);
     let t = format!("{req:?}");
     assert_eq!(
@@ -798,7 +798,7 @@ impl io::Write for Capture {
 }
 
 #[test]
-fn canary_sweep_over_every_call_and_failure_with_trace_logging() {
+fn s4_canary_sweep_over_every_call_and_failure_with_trace_logging() {
     let captured = Arc::new(Mutex::new(Vec::<u8>::new()));
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -1332,7 +1332,7 @@ fn recorded<P: ProviderClient>(rec: &Recorder, path: &str, creds: P::Credentials
 }
 
 #[tokio::test]
-async fn headers_attached_by_the_client_are_sensitive() {
+async fn s2_headers_attached_by_the_client_are_sensitive() {
     let rec = Recorder::default();
     let coinflow_user = coinflow::Credentials::new()
         .with_merchant_key(CN_MERCHANT)
@@ -1419,7 +1419,7 @@ async fn headers_attached_by_the_client_are_sensitive() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn no_request_type_puts_a_secret_in_its_url() {
+fn n6_no_request_type_puts_a_secret_in_its_url() {
     let b = base("https://api.test.invalid/base");
     let mut uris = Vec::new();
     let mut push = |r: Result<http::Request<Bytes>, auth_sdk::InvalidInput>| {

@@ -264,7 +264,7 @@ fn coolset_builder(base: &str) -> ClientBuilder<coolset::Client> {
 }
 
 #[tokio::test]
-async fn self_signed_certificate_is_refused_once_typed_and_without_the_url() {
+async fn n2_self_signed_certificate_is_refused_once_typed_and_without_the_url() {
     for host in ["127.0.0.1", "localhost"] {
         let server = tls_server().await;
         let base = format!("https://{host}:{}/api", server.port());

@@ -193,7 +193,7 @@ async fn reuses_token_before_the_refresh_window() {
 }
 
 #[tokio::test]
-async fn refreshes_inside_the_window_and_sends_the_new_token() {
+async fn t1_refreshes_inside_the_window_and_sends_the_new_token() {
     // Window = min(300, 600 / 2) + up to 10 % = 300..330 s before expiry: refresh from 270..300 s,
     // so the call at 320 s refreshes; the new token is cached: no third fetch.
     let (issued, fetched, auths) = calls_after(&[0, 320, 0], None).await;
@@ -248,7 +248,7 @@ async fn concurrent_cold_calls(n: usize) -> (usize, Vec<String>, Duration) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn single_flight_100_then_1000_concurrent_cold_calls() {
+async fn t2_single_flight_100_then_1000_concurrent_cold_calls() {
     for callers in [100, 1000] {
         let (tokens, auths, elapsed) = concurrent_cold_calls(callers).await;
         assert_eq!(
@@ -266,7 +266,7 @@ async fn single_flight_100_then_1000_concurrent_cold_calls() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn failed_exchange_is_not_cached() {
+async fn t4_failed_exchange_is_not_cached() {
     let issuer = Issuer::new(600);
     issuer.set_status(500);
     let (server, clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
@@ -307,7 +307,7 @@ async fn failed_exchange_is_not_cached() {
 }
 
 #[tokio::test]
-async fn old_token_kept_while_valid_when_refresh_fails() {
+async fn t4_old_token_kept_while_valid_when_refresh_fails() {
     let issuer = Issuer::new(600);
     let (server, clock, client) = no_retry_setup(&issuer, Timeouts::default()).await;
 
@@ -341,7 +341,7 @@ async fn old_token_kept_while_valid_when_refresh_fails() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn unauthorized_refetches_once_and_replays_once() {
+async fn t5_unauthorized_refetches_once_and_replays_once() {
     let issuer = Issuer::new(600);
     let setup = coopfin_setup(&issuer, None, fast_retry(), Timeouts::default()).await;
     let (server, _clock, client) = setup;
@@ -408,7 +408,7 @@ fn exchange_150ms() -> Timeouts {
 }
 
 #[tokio::test]
-async fn cancelled_refresh_does_not_wedge_the_cache() {
+async fn t3_cancelled_refresh_does_not_wedge_the_cache() {
     let mut issuer = Issuer::new(600);
     issuer.slow_delay = Duration::from_secs(2);
     issuer.slow.store(true, Ordering::SeqCst);
@@ -434,7 +434,7 @@ async fn cancelled_refresh_does_not_wedge_the_cache() {
 }
 
 #[tokio::test]
-async fn token_exchange_has_its_own_timeout() {
+async fn t7_token_exchange_has_its_own_timeout() {
     let issuer = Issuer::new(600).with_delay(Duration::from_secs(1));
     let setup = coopfin_setup(&issuer, None, RetryPolicy::disabled(), exchange_150ms()).await;
     let (server, _clock, client) = setup;

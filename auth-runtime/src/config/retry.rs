@@ -175,7 +175,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_is_capped_and_jittered() {
+    fn r4_backoff_is_capped_and_jittered() {
         let p = RetryPolicy::default();
         assert_eq!(backoff(&p, 1, 0.0), Duration::ZERO);
         assert_eq!(backoff(&p, 1, 1.0), Duration::from_millis(200));
@@ -199,6 +199,20 @@ mod tests {
         assert_eq!(parse_retry_after("inf", now), None);
         assert_eq!(parse_retry_after("NaN", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+        // Huge: an integer that fits u64 is kept (and is then over any cap); beyond u64 it
+        // is read as a float, and floats of 1e9 s or more are garbage.
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(parse_retry_after("99999999999999999999", now), None);
+        assert_eq!(parse_retry_after("1e10", now), None);
+        // A malformed HTTP date.
+        assert_eq!(
+            parse_retry_after("Wed, 32 Oct 2015 07:28:00 GMT", now),
+            None
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
         assert_eq!(
             parse_retry_after(&later, now),

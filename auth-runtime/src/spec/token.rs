@@ -155,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn deadlines_by_lifetime_kind() {
+    fn t6_deadlines_by_lifetime_kind() {
         let clock = ManualClock::new();
         let now = clock.now();
         let t = |l| IssuedToken::new(Secret::new("t"), l);
