@@ -264,6 +264,34 @@ fn coolset_builder(base: &str) -> ClientBuilder<coolset::Client> {
 }
 
 #[tokio::test]
+async fn n2_a_callers_builder_cannot_turn_certificate_checks_off() {
+    // The caller asks reqwest to accept any certificate and any host name; the SDK turns
+    // both checks back on, so the self-signed server is refused as above.
+    let server = tls_server().await;
+    let base = format!("https://localhost:{}/api", server.port());
+    #[allow(clippy::disallowed_methods)] // the point of the test
+    let careless = reqwest::Client::builder()
+        .tls_danger_accept_invalid_certs(true)
+        .tls_danger_accept_invalid_hostnames(true);
+    let client = coolset_builder(&base)
+        .http_client(careless)
+        .build()
+        .unwrap();
+    let err = client.list_workspaces().send().await.unwrap_err();
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(t.kind, TransportErrorKind::Tls, "{err:?}");
+    server.settle(1).await;
+    let (_, handshakes, completed) = server.counts();
+    assert_eq!(
+        (handshakes, completed),
+        (1, 0),
+        "the handshake failed, nothing was served"
+    );
+}
+
+#[tokio::test]
 async fn n2_self_signed_certificate_is_refused_once_typed_and_without_the_url() {
     for host in ["127.0.0.1", "localhost"] {
         let server = tls_server().await;
