@@ -126,13 +126,13 @@ pub fn scheme(diag: &mut Diag, nv: &syn::MetaNameValue) -> Option<SchemeDecl> {
 
 fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
     let Expr::Call(call) = value else {
-        diag.error_on(value, "expected a scheme kind: `bearer(..)`, `authorization(..)`, `header(\"name\", ..)`, `basic(user, password)` or `any(..)`");
+        diag.error_on(value, "expected a scheme kind: `bearer(..)`, `authorization(..)`, `header(\"name\", ..)`, `query(\"name\", ..)`, `basic(user, password)` or `any(..)`");
         return None;
     };
     let Some(func) = expr_ident(&call.func) else {
         diag.error_on(
             &call.func,
-            "expected a scheme kind: bearer, authorization, header, basic or any",
+            "expected a scheme kind: bearer, authorization, header, query, basic or any",
         );
         return None;
     };
@@ -194,6 +194,36 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
                 None
             }
         },
+        "query" => {
+            let (Some(lit), 2) = (args.first().and_then(|e| expr_str(e)), args.len()) else {
+                diag.error(func.span(), "write `query(\"api_key\", credential)`");
+                return None;
+            };
+            let name = lit.value();
+            if name.is_empty()
+                || name
+                    .bytes()
+                    .any(|b| matches!(b, b'&' | b'=' | b'#' | b'?' | b' ') || b.is_ascii_control())
+            {
+                diag.error(
+                    lit.span(),
+                    format!("\"{name}\" is not a query parameter name: it must be non-empty, without `&`, `=`, `#`, `?`, spaces or control characters"),
+                );
+                return None;
+            }
+            let source = source(diag, args[1])?;
+            if let Source::Issued(p) = &source {
+                diag.error_on(
+                    p,
+                    "an issued token cannot go in a query parameter (URLs end up in logs and proxies); send it in a header: `bearer(issued(..))` or `header(\"name\", issued(..))`",
+                );
+                return None;
+            }
+            Some(Kind::Placed {
+                placement: quote!(Query(#name)),
+                source,
+            })
+        }
         "any" => {
             let mut alts = Vec::new();
             for a in &args {
@@ -217,7 +247,7 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
             diag.error(
                 func.span(),
                 format!(
-                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, basic, any",
+                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, query, basic, any",
                     suggestion(other, SCHEME_KINDS.iter().copied())
                 ),
             );

@@ -31,6 +31,13 @@ pub(crate) fn place(
                 header_value(value, field, true)?,
             );
         }
+        // Goes in the URL, which a header map cannot hold (`authorize` places it there).
+        Placement::Query(_) => {
+            return Err(InvalidInput::new(
+                field,
+                "a query-parameter credential is placed in the URL, not in a header",
+            ));
+        }
     }
     Ok(())
 }

@@ -41,7 +41,7 @@ impl<P: ProviderClient> ClientCore<P> {
     pub(crate) fn authorize(
         &self,
         scheme: Option<SchemeId>,
-        headers: &mut HeaderMap,
+        req: &mut PreparedRequest,
     ) -> Result<AuthStep<'_>, AuthFailure> {
         let Some(id) = scheme else {
             return Ok(AuthStep::Ready(None));
@@ -61,8 +61,12 @@ impl<P: ProviderClient> ClientCore<P> {
                 get,
             } => {
                 let secret = get(&self.credentials).ok_or_else(|| missing(credential))?;
+                if let Placement::Query(name) = placement {
+                    req.append_query(name, secret.expose_secret());
+                    return Ok(AuthStep::Ready(None));
+                }
                 self.shared
-                    .place_credential(resolved, *placement, secret, credential, headers)
+                    .place_credential(resolved, *placement, secret, credential, req.headers_mut())
                     .map_err(AuthFailure::Input)?;
                 Ok(AuthStep::Ready(None))
             }
@@ -75,7 +79,7 @@ impl<P: ProviderClient> ClientCore<P> {
                 let u = get_user(&self.credentials).ok_or_else(|| missing(user))?;
                 let p = get_password(&self.credentials).ok_or_else(|| missing(password))?;
                 self.shared
-                    .place_basic(resolved, u, p, user, headers)
+                    .place_basic(resolved, u, p, user, req.headers_mut())
                     .map_err(AuthFailure::Input)?;
                 Ok(AuthStep::Ready(None))
             }
@@ -87,9 +91,9 @@ impl<P: ProviderClient> ClientCore<P> {
                 ready,
                 issue,
             } => {
-                if let Some(used) = self
-                    .shared
-                    .place_cached(*slot, *placement, issuer, headers)?
+                if let Some(used) =
+                    self.shared
+                        .place_cached(*slot, *placement, issuer, req.headers_mut())?
                 {
                     return Ok(AuthStep::Ready(Some(used)));
                 }

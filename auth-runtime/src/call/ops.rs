@@ -41,7 +41,7 @@ pub(crate) trait CallOps<'a> {
     /// Builds the request (without auth).
     fn build(&self, base: &BaseUrl) -> Result<PreparedRequest, InvalidInput>;
     /// Applies the call's auth scheme to `headers`, or says which token to fetch first.
-    fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure>;
+    fn authorize(&self, req: &mut PreparedRequest) -> Result<AuthStep<'a>, AuthFailure>;
     /// The kept outcome's failure, if it is one (for the call's closing trace event).
     fn failure(&self) -> Option<Brief>;
     /// The kept outcome's error, if it is one (for the interceptors' `on_error`).

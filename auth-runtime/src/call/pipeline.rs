@@ -186,7 +186,7 @@ fn authorized<'a>(
     total: Option<(Instant, Duration)>,
 ) -> Result<Prepared<'a>, Error<Infallible>> {
     let mut req = ops.build(&shared.base)?;
-    Ok(match ops.authorize(req.headers_mut())? {
+    Ok(match ops.authorize(&mut req)? {
         AuthStep::Ready(used) => Prepared::Ready(req, used),
         AuthStep::Fetch {
             fetch,

@@ -43,9 +43,9 @@ where
         self.request.prepare_request(base)
     }
 
-    fn authorize(&self, headers: &mut HeaderMap) -> Result<AuthStep<'a>, AuthFailure> {
+    fn authorize(&self, req: &mut PreparedRequest) -> Result<AuthStep<'a>, AuthFailure> {
         let core: &'a ClientCore<E::Provider> = self.core;
-        core.authorize(self.request.auth(), headers)
+        core.authorize(self.request.auth(), req)
     }
 
     fn failure(&self) -> Option<Brief> {

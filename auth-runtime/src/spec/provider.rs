@@ -66,6 +66,9 @@ pub enum Placement {
     Authorization,
     /// A named header (lowercase).
     Header(&'static str),
+    /// A query parameter (credentials only): the request's URL then holds a secret, which
+    /// no `Debug`, error or log of the SDK prints.
+    Query(&'static str),
 }
 
 /// Reads one credential from the client's credentials.

@@ -234,6 +234,18 @@ impl PreparedRequest {
         &self.url
     }
 
+    /// Appends `name=value` to the query, form-encoded (a credential placed in the query).
+    pub(crate) fn append_query(&mut self, name: &str, value: &str) {
+        let mut pair = String::new();
+        crate::spec::params::push_query(&mut pair, name, value);
+        self.url.push(if self.url[self.path_start..].contains('?') {
+            '&'
+        } else {
+            '?'
+        });
+        self.url.push_str(&pair);
+    }
+
     /// The URL's path, without the query.
     pub fn path(&self) -> &str {
         let path = &self.url[self.path_start..];
