@@ -79,8 +79,15 @@ pub mod __private {
         label = "this field holds the token",
         note = "declare the field as `auth_sdk::Secret` so it is redacted in Debug and zeroized on drop"
     )]
-    pub trait IsSecret {}
-    impl IsSecret for crate::secret::Secret {}
+    pub trait IsSecret {
+        /// A copy of the secret (the issued token the cache keeps).
+        fn to_secret(&self) -> crate::secret::Secret;
+    }
+    impl IsSecret for crate::secret::Secret {
+        fn to_secret(&self) -> crate::secret::Secret {
+            self.clone()
+        }
+    }
 
     /// Compile-time check helper.
     pub const fn assert_secret<T: IsSecret>() {}

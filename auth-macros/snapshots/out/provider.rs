@@ -450,7 +450,7 @@ Sends `POST /login`.*/
     impl ::auth_sdk::__private::TokenResponse for Response {
         fn issued_token(&self) -> ::auth_sdk::__private::IssuedToken {
             ::auth_sdk::__private::IssuedToken::new(
-                    ::core::clone::Clone::clone(&self.access_token),
+                    ::auth_sdk::__private::IsSecret::to_secret(&self.access_token),
                     match ::auth_sdk::__private::ExpiresIn::expires_in(
                         &self.expires_in,
                     ) {
@@ -602,7 +602,7 @@ pub mod open_session {
     impl ::auth_sdk::__private::TokenResponse for Response {
         fn issued_token(&self) -> ::auth_sdk::__private::IssuedToken {
             ::auth_sdk::__private::IssuedToken::new(
-                    ::core::clone::Clone::clone(&self.key),
+                    ::auth_sdk::__private::IsSecret::to_secret(&self.key),
                     match ::auth_sdk::__private::ExpiresAt::expires_at(
                         &self.expires_at,
                     ) {

@@ -396,7 +396,7 @@ pub mod session {
     impl ::auth_sdk::__private::TokenResponse for Response {
         fn issued_token(&self) -> ::auth_sdk::__private::IssuedToken {
             ::auth_sdk::__private::IssuedToken::new(
-                    ::core::clone::Clone::clone(&self.jwt),
+                    ::auth_sdk::__private::IsSecret::to_secret(&self.jwt),
                     ::auth_sdk::__private::Lifetime::Jwt,
                 )
                 .with_max_lifetime(

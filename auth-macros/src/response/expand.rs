@@ -121,19 +121,25 @@ fn token_impl(rt: &Rt, ident: &Ident, spec: &Spec, stub: bool) -> TokenStream {
     };
     let body = if spec.token_ok && spec.life_ok {
         let lifetime = match &spec.life {
-            Some((Life::In(f), _)) => {
-                let rt_at = rt.at(f.span());
-                quote_spanned! {f.span()=>
-                    match #rt_at::ExpiresIn::expires_in(&self.#f) {
+            Some((Life::In(path), _)) => {
+                let (f, span) = (path.tokens(), path.span());
+                let rt_at = rt.at(span);
+                // `self` with the macro's own span: a spec written by `macro_rules!` could
+                // not name it with the user's.
+                let access = quote!(self.#f);
+                quote_spanned! {span=>
+                    match #rt_at::ExpiresIn::expires_in(&#access) {
                         #rt::Option::Some(s) => #rt::Lifetime::Seconds(s),
                         #rt::Option::None => #rt::Lifetime::Unknown,
                     }
                 }
             }
-            Some((Life::At(f), _)) => {
-                let rt_at = rt.at(f.span());
-                quote_spanned! {f.span()=>
-                    match #rt_at::ExpiresAt::expires_at(&self.#f) {
+            Some((Life::At(path), _)) => {
+                let (f, span) = (path.tokens(), path.span());
+                let rt_at = rt.at(span);
+                let access = quote!(self.#f);
+                quote_spanned! {span=>
+                    match #rt_at::ExpiresAt::expires_at(&#access) {
                         #rt::Option::Some(t) => #rt::Lifetime::At(t),
                         #rt::Option::None => #rt::Lifetime::Unknown,
                     }
@@ -153,8 +159,12 @@ fn token_impl(rt: &Rt, ident: &Ident, spec: &Spec, stub: bool) -> TokenStream {
                 ::core::unreachable!("this response's spec failed to compile")
             }
         } else {
+            let (tp, tspan) = (t.tokens(), t.span());
+            let rt_at = rt.at(tspan);
+            let access = quote!(self.#tp);
+            let token = quote_spanned!(tspan=> #rt_at::IsSecret::to_secret(&#access));
             quote! {
-                #rt::IssuedToken::new(::core::clone::Clone::clone(&self.#t), #lifetime).with_max_lifetime(#max)
+                #rt::IssuedToken::new(#token, #lifetime).with_max_lifetime(#max)
             }
         }
     } else {

@@ -2,12 +2,15 @@
 //! (for token issuers) which field holds the token and where its lifetime comes from.
 
 mod expand;
+mod field_path;
+
+use field_path::{FieldPath, field_path};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Attribute, Expr, Ident, ItemStruct, LitStr, Type};
 
-use crate::args::{ArgValue, Args, expr_ident, expr_path, expr_str, span_of};
+use crate::args::{ArgValue, Args, expr_path, expr_str, span_of};
 use crate::diag::{Diag, did_you_mean, suggestion};
 use crate::kw::{BUILTIN_ATTRS, RESPONSE_FIELD_ATTRS, RESPONSE_KEYS};
 use crate::util::{builtin_attrs, docs, is_named, valid_header_name};
@@ -29,15 +32,15 @@ pub struct Field {
 }
 
 pub enum Life {
-    In(Ident),
-    At(Ident),
+    In(FieldPath),
+    At(FieldPath),
     Jwt,
 }
 
 #[derive(Default)]
 pub struct Spec {
     pub statuses: Vec<u16>,
-    pub token: Option<Ident>,
+    pub token: Option<FieldPath>,
     pub life: Option<(Life, Span)>,
     pub max_lifetime: Option<(u64, Span)>,
     pub rename_all: Option<LitStr>,
@@ -100,12 +103,16 @@ fn spec(diag: &mut Diag, tokens: TokenStream, ident: &Ident) -> Spec {
         let key = arg.name();
         let kspan = arg.key.span();
         match (key.as_str(), arg.value) {
-            ("token", ArgValue::Value(e)) => s.token = ident_or(diag, &e, "token = field"),
+            ("token", ArgValue::Value(e)) => {
+                s.token = field_path(diag, &e, "token = field` or `token = data.token")
+            }
             ("expires_in", ArgValue::Value(e)) => {
-                s.life = ident_or(diag, &e, "expires_in = field").map(|i| (Life::In(i), kspan))
+                s.life = field_path(diag, &e, "expires_in = field")
+                    .map(|i| (Life::In(i), kspan))
             }
             ("expires_at", ArgValue::Value(e)) => {
-                s.life = ident_or(diag, &e, "expires_at = field").map(|i| (Life::At(i), kspan))
+                s.life = field_path(diag, &e, "expires_at = field")
+                    .map(|i| (Life::At(i), kspan))
             }
             ("jwt_exp", ArgValue::Flag) => s.life = Some((Life::Jwt, kspan)),
             ("max_lifetime", ArgValue::Value(e)) => match &e {
@@ -166,14 +173,6 @@ fn spec(diag: &mut Diag, tokens: TokenStream, ident: &Ident) -> Spec {
         }
     }
     s
-}
-
-fn ident_or(diag: &mut Diag, e: &Expr, example: &str) -> Option<Ident> {
-    let i = expr_ident(e).cloned();
-    if i.is_none() {
-        diag.error(span_of(e), format!("expected a field name: `{example}`"));
-    }
-    i
 }
 
 /// Splits the bare status codes (`200, 201, ...`) from the keyed arguments.
@@ -299,10 +298,12 @@ fn validate(diag: &mut Diag, spec: &mut Spec, fields: &[Field]) {
         }
         pos
     };
-    if let Some(t) = &spec.token
+    if let Some(path) = &spec.token
+        && let t = path.first()
         && let Some(p) = find(diag, t, "token", &format!("pub {t}: Secret"))
     {
-        if is_named(&fields[p].ty, "Secret") {
+        // A nested token's type is checked by the generated code (`IsSecret`).
+        if !path.is_own_field() || is_named(&fields[p].ty, "Secret") {
             spec.token_ok = true;
         } else {
             diag.error_on(
@@ -312,8 +313,12 @@ fn validate(diag: &mut Diag, spec: &mut Spec, fields: &[Field]) {
         }
     }
     spec.life_ok = match &spec.life {
-        Some((Life::In(i), _)) => find(diag, i, "expires_in", &format!("pub {i}: u64")).is_some(),
-        Some((Life::At(i), _)) => {
+        Some((Life::In(p), _)) => {
+            let i = p.first();
+            find(diag, i, "expires_in", &format!("pub {i}: u64")).is_some()
+        }
+        Some((Life::At(p), _)) => {
+            let i = p.first();
             find(diag, i, "expires_at", &format!("pub {i}: Timestamp")).is_some()
         }
         _ => true,

@@ -224,7 +224,7 @@ impl<T: ExpiresIn> ExpiresIn for Option<T> {
 #[diagnostic::on_unimplemented(
     message = "`expires_at` must name a field holding an instant, not `{Self}`",
     label = "`expires_at` names this field",
-    note = "type the field `auth_sdk::Timestamp` (RFC 3339) or `Option<Timestamp>`, or use `expires_in = field` for seconds"
+    note = "type the field `auth_sdk::Timestamp` (RFC 3339), an integer of Unix seconds (`i64`, `u64`), or an `Option` of one; or use `expires_in = field` for a number of seconds from now"
 )]
 pub trait ExpiresAt {
     /// The instant, if present.
@@ -238,6 +238,19 @@ impl ExpiresAt for crate::spec::timestamp::Timestamp {
 impl ExpiresAt for SystemTime {
     fn expires_at(&self) -> Option<SystemTime> {
         Some(*self)
+    }
+}
+/// Unix seconds (`"expires_at": 1767225600`). Before 1970 reads as 1970 (already expired);
+/// beyond what the system clock can hold, as unknown.
+impl ExpiresAt for i64 {
+    fn expires_at(&self) -> Option<SystemTime> {
+        let secs = u64::try_from(*self).unwrap_or(0);
+        SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
+    }
+}
+impl ExpiresAt for u64 {
+    fn expires_at(&self) -> Option<SystemTime> {
+        SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(*self))
     }
 }
 impl<T: ExpiresAt> ExpiresAt for Option<T> {
