@@ -233,6 +233,7 @@ pub mod update_key {
             path: "/keys/{key}",
             idempotent: false,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,
@@ -451,6 +452,7 @@ pub mod count_keys {
             path: "/keys/count",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,

@@ -174,6 +174,7 @@ pub mod session {
             path: "/session",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,

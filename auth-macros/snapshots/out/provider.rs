@@ -326,6 +326,7 @@ pub mod login {
             path: "/login",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,
@@ -499,6 +500,7 @@ pub mod open_session {
             path: "/sessions",
             idempotent: false,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,

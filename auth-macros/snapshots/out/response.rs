@@ -172,6 +172,7 @@ pub mod list_items {
             path: "/items",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,
@@ -296,6 +297,7 @@ pub mod session {
             path: "/session",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,

@@ -48,6 +48,7 @@ pub mod account {
             path: "/accounts/{account}",
             idempotent: true,
             success: <self::Response as ::auth_sdk::__private::ResponseSpec>::SUCCESS,
+            accept: <self::Response as ::auth_sdk::__private::ResponseSpec>::ACCEPT,
         };
         fn auth(
             &self,

@@ -165,6 +165,7 @@ fn endpoint_impl(
         "GET" | "HEAD" | "PUT" | "DELETE"
     ));
     let success = quote_spanned!(req.span()=> <#response as #rt::ResponseSpec>::SUCCESS);
+    let accept = quote_spanned!(req.span()=> <#response as #rt::ResponseSpec>::ACCEPT);
 
     // The scheme is looked up at compile time: an unknown name is one error on it, listing
     // the provider's schemes.
@@ -233,6 +234,7 @@ fn endpoint_impl(
                 path: #path,
                 idempotent: #idempotent,
                 success: #success,
+                accept: #accept,
             };
 
             fn auth(&self) -> #rt::Option<#rt::SchemeId> {

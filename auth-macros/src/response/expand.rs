@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{Ident, ItemStruct};
 
-use super::{Field, Kind, Life, Spec};
+use super::{BodyAs, Field, Kind, Life, Spec};
 use crate::util::{Rt, de_field_attrs, docs, passthrough, pub_at};
 
 pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) -> TokenStream {
@@ -36,6 +36,19 @@ pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) ->
         decoder(&rt, spec, fields)
     };
     let token_impl = token_impl(&rt, ident, spec, stub);
+    // `Accept` follows how the body is taken.
+    let accept = match fields.iter().find_map(|f| match f.kind {
+        Kind::Body(how) => Some(how),
+        _ => None,
+    }) {
+        Some(BodyAs::Text) => quote!(
+            const ACCEPT: &'static str = "text/plain";
+        ),
+        Some(BodyAs::Bytes) => quote!(
+            const ACCEPT: &'static str = "application/octet-stream";
+        ),
+        _ => quote!(),
+    };
     quote! {
         #(#d)*
         #(#keep)*
@@ -45,6 +58,7 @@ pub fn generate(item: &ItemStruct, spec: &Spec, fields: &[Field], stub: bool) ->
 
         impl #rt::ResponseSpec for #ident {
             const SUCCESS: &'static [u16] = &[#(#statuses),*];
+            #accept
             #decode
         }
         #token_impl
@@ -92,7 +106,9 @@ fn decoder(rt: &Rt, spec: &Spec, fields: &[Field]) -> TokenStream {
                 let name = rt.header_name(n);
                 quote_spanned!(span=> #i: #at::decode_header(headers, #name)?,)
             }
-            Kind::Body => quote_spanned!(span=> #i: #at::decode_body(body)?,),
+            Kind::Body(BodyAs::Json) => quote_spanned!(span=> #i: #at::decode_body(body)?,),
+            Kind::Body(BodyAs::Text) => quote_spanned!(span=> #i: #at::decode_text(body)?,),
+            Kind::Body(BodyAs::Bytes) => quote_spanned!(span=> #i: #at::decode_bytes(body)?,),
         }
     });
     let uses_headers = fields.iter().any(|f| matches!(f.kind, Kind::Header(_)));

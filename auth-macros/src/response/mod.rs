@@ -18,7 +18,16 @@ use crate::util::{builtin_attrs, docs, is_named, valid_header_name};
 pub enum Kind {
     Json(Vec<Attribute>),
     Header(String),
-    Body,
+    /// The whole body: JSON, or with `#[body(text)]` / `#[body(bytes)]` as received.
+    Body(BodyAs),
+}
+
+/// How a `#[body]` field takes the body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BodyAs {
+    Json,
+    Text,
+    Bytes,
 }
 
 pub struct Field {
@@ -248,7 +257,21 @@ fn fields(diag: &mut Diag, item: &ItemStruct) -> Vec<Field> {
                     ),
                     Err(_) => diag.error_on(attr, "write the header's wire name: `#[header(\"page-total\")]`"),
                 },
-                "body" => kind = Some((Kind::Body, span)),
+                "body" => match &attr.meta {
+                    syn::Meta::Path(_) => kind = Some((Kind::Body(BodyAs::Json), span)),
+                    _ => match attr.parse_args::<Ident>() {
+                        Ok(i) if i == "text" => kind = Some((Kind::Body(BodyAs::Text), span)),
+                        Ok(i) if i == "bytes" => kind = Some((Kind::Body(BodyAs::Bytes), span)),
+                        Ok(i) => diag.error(
+                            i.span(),
+                            format!(
+                                "unknown body form `{i}`{}; write #[body] (JSON), #[body(text)] (a `String`) or #[body(bytes)] (`Vec<u8>` or `Bytes`)",
+                                suggestion(&i.to_string(), ["text", "bytes"].into_iter())
+                            ),
+                        ),
+                        Err(_) => diag.error_on(attr, "write #[body], #[body(text)] or #[body(bytes)]"),
+                    },
+                },
                 "serde" => serde_attrs.push(attr.clone()),
                 "secret" => {
                     if !crate::util::is_secret_ty(&f.ty) {
@@ -332,7 +355,7 @@ fn validate(diag: &mut Diag, spec: &mut Spec, fields: &[Field]) {
         }
     }
     let mut body: Option<&Field> = None;
-    for f in fields.iter().filter(|f| matches!(f.kind, Kind::Body)) {
+    for f in fields.iter().filter(|f| matches!(f.kind, Kind::Body(_))) {
         match body {
             Some(first) => diag.error(
                 f.kind_span,

@@ -190,6 +190,11 @@ pub const fn stub_kind<P: Provider>() -> SchemeKind<P> {
 /// Starts building the request of endpoint `E`, with its provider's fixed headers.
 pub fn request_builder<E: Endpoint>(method: http::Method, base: &BaseUrl) -> RequestBuilder {
     let mut rb = RequestBuilder::new(method, base);
+    let accept = E::METADATA.accept;
+    if accept != "application/json" {
+        rb.headers_mut()
+            .insert(http::header::ACCEPT, http::HeaderValue::from_static(accept));
+    }
     <E::Provider as Provider>::default_headers(rb.headers_mut());
     rb
 }
@@ -287,6 +292,16 @@ pub fn decode_body<T: for<'de> FromJson<'de>>(body: &[u8]) -> Result<T, DecodeFa
     // As `decode_json`: the error's position gives the failing value's path.
     let value: JsonField<T> = serde_json::from_slice(body)?;
     Ok(value.0)
+}
+
+/// A whole text body into a `#[body(text)]` field: UTF-8, or a decode error.
+pub fn decode_text(body: &[u8]) -> Result<String, DecodeFailure> {
+    String::from_utf8(body.to_vec()).map_err(|_| DecodeFailure::NotText)
+}
+
+/// A whole body, as received, into a `#[body(bytes)]` field (`Vec<u8>` or `Bytes`).
+pub fn decode_bytes<T: From<Vec<u8>>>(body: &[u8]) -> Result<T, DecodeFailure> {
+    Ok(T::from(body.to_vec()))
 }
 
 struct JsonField<T>(T);

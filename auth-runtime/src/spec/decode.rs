@@ -179,6 +179,15 @@ fn decode_failure(
 ) -> crate::error::DecodeError {
     match failure {
         DecodeFailure::Json(e) => decode_error(provider, endpoint, status, e, body),
+        DecodeFailure::NotText => crate::error::DecodeError {
+            provider,
+            endpoint,
+            status,
+            path: ".".to_owned(),
+            category: "body is not UTF-8 text",
+            position: (0, 0),
+            raw: RawBody::new(body.to_vec()),
+        },
         DecodeFailure::Header(name) => crate::error::DecodeError {
             provider,
             endpoint,

@@ -25,6 +25,8 @@ pub struct Metadata {
     pub idempotent: bool,
     /// Success statuses.
     pub success: &'static [u16],
+    /// The request's `Accept` (the response's [`ResponseSpec::ACCEPT`]).
+    pub accept: &'static str,
 }
 
 /// An endpoint: a request type that knows how to become an `http::Request` and how to read
@@ -63,6 +65,8 @@ pub trait Endpoint: Send + Sync + Sized {
 pub trait ResponseSpec: Sized {
     /// Success statuses.
     const SUCCESS: &'static [u16];
+    /// The request's `Accept`: JSON unless the response takes its body as text or bytes.
+    const ACCEPT: &'static str = "application/json";
     /// Decodes the answer.
     fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Self, DecodeFailure>;
 }
@@ -96,6 +100,8 @@ pub enum DecodeFailure {
     Json(serde_json::Error),
     /// A header field was missing or unreadable.
     Header(&'static str),
+    /// A `#[body(text)]` body was not UTF-8.
+    NotText,
 }
 
 impl From<serde_json::Error> for DecodeFailure {
