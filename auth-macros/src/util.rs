@@ -303,6 +303,37 @@ pub fn valid_header_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// A generic `#[endpoint]` or `#[response]` struct (`what` names which): one error on its
+/// parameters, and the struct as written minus our field attributes (`#[query]`, ...,
+/// which would not resolve), since expanding it without its parameters would raise errors
+/// of its own. `None` for a struct without generics.
+pub fn refuse_generics(
+    diag: &mut crate::diag::Diag,
+    item: &syn::ItemStruct,
+    what: &str,
+) -> Option<TokenStream> {
+    if item.generics.params.is_empty() && item.generics.where_clause.is_none() {
+        return None;
+    }
+    diag.error_on(
+        &item.generics,
+        format!(
+            "a {what} struct cannot be generic: the spec gives every field its wire type; remove the type parameters and give each field a concrete type (declare one endpoint per type instead)"
+        ),
+    );
+    let errors = diag.finish();
+    let mut item = item.clone();
+    for f in item.fields.iter_mut() {
+        f.attrs.retain(|a| {
+            a.path().is_ident("doc")
+                || a.path()
+                    .get_ident()
+                    .is_some_and(|i| crate::kw::BUILTIN_ATTRS.contains(&i.to_string().as_str()))
+        });
+    }
+    Some(quote!(#errors #item))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

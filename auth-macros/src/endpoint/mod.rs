@@ -95,25 +95,8 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return diag.finish();
         }
     };
-    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        // Expanded without its parameters it would raise errors of its own: one error, and
-        // the struct as written.
-        diag.error_on(
-            &item.generics,
-            "a request struct cannot be generic: the spec gives every field its wire type; remove the type parameters and give each field a concrete type (declare one endpoint per type instead)",
-        );
-        let errors = diag.finish();
-        let mut item = item;
-        for f in item.fields.iter_mut() {
-            // Docs and rustc's own attributes stay; ours (`#[query]`, ...) would not resolve.
-            f.attrs.retain(|a| {
-                a.path().is_ident("doc")
-                    || a.path()
-                        .get_ident()
-                        .is_some_and(|i| crate::kw::BUILTIN_ATTRS.contains(&i.to_string().as_str()))
-            });
-        }
-        return quote::quote!(#errors #item);
+    if let Some(refused) = crate::util::refuse_generics(&mut diag, &item, "request") {
+        return refused;
     }
     let spec = parse::spec(&mut diag, args);
     let fields = fields::fields(&mut diag, &item, &spec);
