@@ -1,153 +1,14 @@
-//! Quickstart: all 15 authentication calls of auth-sdk, one provider after the other.
-//!
-//! ```sh
-//! cargo run -p auth-sdk --example quickstart
-//! ```
-//!
-//! By default every call goes to the loopback sandbox (`auth-sandbox`), started inside this
-//! process on `127.0.0.1`: no network, no account, fake credentials only. Each step prints
-//! one line with the typed result; secrets print as `Secret([REDACTED])` and are never
-//! exposed for printing. Calls that must be refused print the error they got. The example
-//! exits with an error if a call that should succeed fails, or one that should fail succeeds.
-//!
-//! Real credentials: when any variable of a provider is set, that provider uses its real API
-//! (`Client::from_env()`) instead of the sandbox and runs only its read-only calls. The
-//! variables (the base URL one is optional and overrides the provider's default host):
-//!
-//! - CoopFin: `COOPFIN_API_KEY`, `COOPFIN_SECRET_KEY` (`COOPFIN_BASE_URL`): `create_token`.
-//! - Coinflow: `COINFLOW_MERCHANT_KEY` (`COINFLOW_BASE_URL`): skipped, every call needs an
-//!   end user's wallet or id.
-//! - Coolset: `COOLSET_API_TOKEN` (`COOLSET_BASE_URL`): `user_config`, `list_workspaces`.
-//! - Akool: `AKOOL_API_KEY`, `AKOOL_CLIENT_ID`, `AKOOL_CLIENT_SECRET` (`AKOOL_BASE_URL`):
-//!   `quota_info`.
-//! - Loccus: `LOCCUS_HANDLE`, `LOCCUS_PASSWORD`, `LOCCUS_API_KEY` (`LOCCUS_BASE_URL`):
-//!   `sign_in` (with handle and password), `get_user`.
-
-use std::fmt::Display;
+//! The quickstart's five flows, one per provider: each runs that provider's calls against
+//! the sandbox (or its real API when its variables are set) and reports every step.
 
 use auth_sandbox::Sandbox;
 use auth_sdk::coinflow::get_session_key::Identity;
 use auth_sdk::{Error, Secret, akool, coinflow, coolset, coopfin, loccus};
 
-/// A sandbox-only CoopFin endpoint, declared here with the public spec language.
-mod whoami {
-    use auth_sdk::{Secret, endpoint, response};
-
-    /// `GET /_sandbox/whoami`: which key pair the bearer token was issued to.
-    #[endpoint(name = whoami, provider = auth_sdk::coopfin::Client, GET "/_sandbox/whoami", auth = token)]
-    pub struct Request {}
-
-    /// The token's owner and remaining lifetime.
-    #[response(200)]
-    pub struct Response {
-        /// The API key the token was issued for.
-        pub api_key: Secret,
-        /// Milliseconds until the token expires.
-        pub token_expires_in_ms: u64,
-    }
-}
-
-type BoxError = Box<dyn std::error::Error>;
-type Result<T = (), E = BoxError> = std::result::Result<T, E>;
-
-/// Counts and prints the steps, and the distinct calls they made.
-#[derive(Default)]
-struct Report {
-    passed: usize,
-    /// `(provider, call)` of every step named after a call (not `(wallet signs)` or
-    /// `whoami (declared)`).
-    calls: std::collections::BTreeSet<(String, String)>,
-}
-
-impl Report {
-    fn count(&mut self, provider: &str, step: &str) {
-        self.passed += 1;
-        if step.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            self.calls.insert((provider.to_owned(), step.to_owned()));
-        }
-    }
-
-    /// A step that succeeded.
-    fn ok(&mut self, provider: &str, step: &str, detail: impl Display) {
-        self.count(provider, step);
-        println!("  ✓ {provider:<9}{step:<18}{detail}");
-    }
-
-    /// A remark that is not a step.
-    fn note(&self, provider: &str, text: impl Display) {
-        println!("  · {provider:<9}{text}");
-    }
-
-    /// A step that must fail, and fail the way `expected` says.
-    fn refused<T, B: std::fmt::Debug>(
-        &mut self,
-        provider: &str,
-        step: &str,
-        context: &str,
-        result: Result<T, Error<B>>,
-        expected: impl FnOnce(&Error<B>) -> bool,
-    ) -> Result {
-        match result {
-            Ok(_) => {
-                Err(format!("{provider} {step}: succeeded, but should have been refused").into())
-            }
-            Err(e) if expected(&e) => {
-                self.count(provider, step);
-                println!("  ✓ {provider:<9}{step:<18}{context}: refused as expected: {e}");
-                Ok(())
-            }
-            Err(e) => Err(format!("{provider} {step}: refused, but not as expected: {e}").into()),
-        }
-    }
-}
-
-/// Whether `e` is a provider answer with HTTP `status`.
-fn is_status<B>(e: &Error<B>, status: u16) -> bool {
-    matches!(e, Error::Provider(pe) if pe.status.as_u16() == status)
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
-
-#[tokio::main]
-async fn main() -> Result {
-    let sandbox = Sandbox::start().await?;
-    println!("auth-sdk quickstart: the 15 auth calls of CoopFin, Coinflow, Coolset, Akool, Loccus");
-    println!(
-        "sandbox on http://{} (loopback only, fake credentials; set <PROVIDER>_* variables to use a real API)",
-        sandbox.addr()
-    );
-    let mut report = Report::default();
-    coopfin_flow(&sandbox, &mut report).await?;
-    coinflow_flow(&sandbox, &mut report).await?;
-    coolset_flow(&sandbox, &mut report).await?;
-    akool_flow(&sandbox, &mut report).await?;
-    loccus_flow(&sandbox, &mut report).await?;
-    let stats = sandbox.stats();
-    if report.calls.len() != 15 {
-        return Err(format!(
-            "the steps made {} distinct calls, not 15",
-            report.calls.len()
-        )
-        .into());
-    }
-    println!(
-        "done: {} steps passed, covering all {} calls (some calls run more than once, to show a refresh, a replay or a refusal); the sandbox served {} requests and issued {} tokens",
-        report.passed,
-        report.calls.len(),
-        stats.total_requests(),
-        stats.coopfin.tokens_issued
-            + stats.coinflow.tokens_issued
-            + stats.akool.tokens_issued
-            + stats.loccus.tokens_issued
-    );
-    sandbox.shutdown().await;
-    Ok(())
-}
+use crate::{Report, Result, is_status, opt, whoami, yes_no};
 
 /// CoopFin: the key pair exchanged for a bearer token, then a call that needs it.
-async fn coopfin_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
+pub(crate) async fn coopfin_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
     const P: &str = "coopfin";
     let env = coopfin::Credentials::from_env();
     if !env.is_empty() {
@@ -206,7 +67,7 @@ async fn coopfin_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
 }
 
 /// Coinflow: a signed wallet message, session keys by the three header sets, verification.
-async fn coinflow_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
+pub(crate) async fn coinflow_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
     const P: &str = "coinflow";
     if !coinflow::Credentials::from_env().is_empty() {
         r.note(
@@ -286,7 +147,7 @@ async fn coinflow_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
 }
 
 /// Coolset: a static bearer token, the rate-limit headers, and limit/offset paging.
-async fn coolset_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
+pub(crate) async fn coolset_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
     const P: &str = "coolset";
     let client = if coolset::Credentials::from_env().is_empty() {
         coolset::Client::builder()
@@ -342,7 +203,7 @@ async fn coolset_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
 }
 
 /// Akool: the API key, the legacy client-id/secret token, and a banned account.
-async fn akool_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
+pub(crate) async fn akool_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
     const P: &str = "akool";
     let env = akool::Credentials::from_env();
     if !env.is_empty() {
@@ -404,7 +265,7 @@ async fn akool_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
 }
 
 /// Loccus: a session from handle and password, then the whole API-key lifecycle.
-async fn loccus_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
+pub(crate) async fn loccus_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
     const P: &str = "loccus";
     let env = loccus::Credentials::from_env();
     if !env.is_empty() {
@@ -531,9 +392,4 @@ async fn loccus_flow(sandbox: &Sandbox, r: &mut Report) -> Result {
         is_status(e, 401)
     })?;
     Ok(())
-}
-
-/// Prints an optional number, `?` when absent.
-fn opt<T: Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "?".to_owned(), |v| v.to_string())
 }
