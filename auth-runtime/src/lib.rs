@@ -17,6 +17,7 @@ mod error;
 pub mod interceptors;
 mod secret;
 mod spec;
+mod store;
 mod transport;
 
 pub use auth::cache::{CachedToken, TokenCache};
@@ -42,6 +43,11 @@ pub use spec::request::{BaseUrl, PreparedRequest};
 pub use spec::secret_url::SecretUrl;
 pub use spec::timestamp::Timestamp;
 pub use spec::token::{IssuedToken, Lifetime, jwt_exp};
+#[cfg(feature = "redis")]
+pub use store::redis::RedisStore;
+pub use store::{
+    FleetCache, FleetStats, MemoryStore, StoreError, StoreEvent, StoreKey, TokenStore,
+};
 pub use transport::{ReqwestTransport, Transport};
 
 /// What generated code uses. Not a public API: it changes without notice.

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "config",
     "spec",
     "auth",
+    "store",
     "transport",
     "call",
     "interceptors",
