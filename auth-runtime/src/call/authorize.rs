@@ -17,6 +17,7 @@ use crate::error::{Error, InvalidInput, MissingCredential, Timeout, TimeoutKind}
 use crate::secret::Secret;
 use crate::spec::provider::{IssueFuture, Placement, Provider, Scheme, SchemeId, SchemeKind};
 use crate::spec::request::PreparedRequest;
+use crate::store::fleet::{FleetCache, SlotKeys};
 
 /// A token attached to a request, remembered so it can be dropped if the provider rejects it.
 pub(crate) type UsedToken = (usize, Arc<CachedToken>);
@@ -90,6 +91,7 @@ impl<P: ProviderClient> ClientCore<P> {
                 needs,
                 ready,
                 issue,
+                identity,
             } => {
                 if let Some(used) =
                     self.shared
@@ -103,9 +105,10 @@ impl<P: ProviderClient> ClientCore<P> {
                 if !ready(&self.credentials) {
                     return Err(missing(needs));
                 }
+                let fleet = self.fleet_slot(*slot, scheme.name, *identity);
                 Ok(self
                     .shared
-                    .fetch_step(*slot, *placement, issuer, issue(self)))
+                    .fetch_step(*slot, *placement, issuer, fleet, issue(self)))
             }
             SchemeKind::Any(_) => Err(nested_any()),
         }
@@ -215,6 +218,7 @@ impl Shared {
         slot: usize,
         placement: Placement,
         issuer: &'static str,
+        fleet: Option<(&'a FleetCache, &'a SlotKeys)>,
         issue: IssueFuture<'a>,
     ) -> AuthStep<'a> {
         tracing::debug!(issuer, "obtaining a token");
@@ -223,6 +227,7 @@ impl Shared {
                 &self.caches[slot],
                 &*self.clock,
                 self.config.timeouts.token_exchange,
+                fleet.map(|(f, k)| (f, k, self.lock_ttl())),
                 issue,
             ),
             slot,
@@ -261,29 +266,40 @@ pub(crate) fn with_token<'a>(
 }
 
 /// A token fetch through `cache`, for any provider: `issue` runs only if this caller does
-/// the fetch. The exchange's own timeout is inside the fetch, so a timed-out refresh is a
-/// failed refresh (the cache falls back to a still-valid token); waiting for another
-/// caller's refresh is bounded by twice it. Not generic, so it is compiled once here rather
-/// than once per provider in every crate of specs.
+/// the fetch (and, with a fleet cache, only if no other process's token serves it). The
+/// exchange's own timeout is inside the fetch, so a timed-out refresh is a failed refresh
+/// (the cache falls back to a still-valid token); waiting for another caller's refresh is
+/// bounded by twice it, plus the fleet lock's lifetime with a fleet cache. Not generic, so
+/// it is compiled once here rather than once per provider in every crate of specs.
 fn fetch_token<'a>(
     cache: &'a TokenCache<AuthFailure>,
     clock: &'a dyn Clock,
     limit: Option<std::time::Duration>,
+    fleet: Option<(&'a FleetCache, &'a SlotKeys, std::time::Duration)>,
     issue: IssueFuture<'a>,
 ) -> Pin<Box<dyn Future<Output = Result<Arc<CachedToken>, AuthFailure>> + Send + 'a>> {
     Box::pin(async move {
         let get = cache.get(clock, move || async move {
-            match limit {
-                Some(limit) => tokio::time::timeout(limit, issue)
-                    .await
-                    .map_err(|_| exchange_timeout(limit))?
-                    .map_err(AuthFailure::Exchange),
-                None => issue.await.map_err(AuthFailure::Exchange),
+            let exchange = async move {
+                match limit {
+                    Some(limit) => tokio::time::timeout(limit, issue)
+                        .await
+                        .map_err(|_| exchange_timeout(limit))?
+                        .map_err(AuthFailure::Exchange),
+                    None => issue.await.map_err(AuthFailure::Exchange),
+                }
+            };
+            match fleet {
+                Some((fleet, keys, lock_ttl)) => {
+                    fleet.obtain(keys, clock, lock_ttl, exchange).await
+                }
+                None => exchange.await,
             }
         });
         match limit {
             Some(limit) => {
-                let outer = limit.saturating_mul(2);
+                let lock = fleet.map_or(std::time::Duration::ZERO, |(_, _, ttl)| ttl);
+                let outer = limit.saturating_mul(2).saturating_add(lock);
                 tokio::time::timeout(outer, get)
                     .await
                     .map_err(|_| exchange_timeout(outer))?

@@ -10,6 +10,7 @@ use crate::config::{Config, RetryPolicy, Timeouts};
 use crate::error::BuildError;
 use crate::spec::provider::Provider;
 use crate::spec::request::BaseUrl;
+use crate::store::fleet::FleetCache;
 use crate::transport::{ReqwestTransport, Sender, Transport};
 
 /// Builds a provider client. `Client::builder()` of each provider returns one.
@@ -28,6 +29,7 @@ struct Settings {
     clock: Option<Arc<dyn Clock>>,
     interceptors: Vec<Box<dyn Interceptor>>,
     allow_http_loopback: bool,
+    fleet: Option<FleetCache>,
 }
 
 impl Settings {
@@ -63,6 +65,7 @@ impl Settings {
             config: self.config,
             clock,
             interceptors: Interceptors::new(self.interceptors),
+            fleet: self.fleet,
         })
     }
 }
@@ -75,6 +78,7 @@ impl<P: Provider> fmt::Debug for ClientBuilder<P> {
             .field("credentials", &self.credentials)
             .field("config", &self.settings.config)
             .field("allow_http_loopback", &self.settings.allow_http_loopback)
+            .field("fleet_cache", &self.settings.fleet)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +102,7 @@ impl<P: Provider> ClientBuilder<P> {
                 clock: None,
                 interceptors: Vec::new(),
                 allow_http_loopback: false,
+                fleet: None,
             },
         }
     }
@@ -164,6 +169,14 @@ impl<P: Provider> ClientBuilder<P> {
     /// in the order they are added.
     pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
         self.settings.interceptors.push(Box::new(interceptor));
+        self
+    }
+
+    /// Shares issued tokens with the other processes of a fleet through `cache` (a Redis
+    /// store, say): an in-process miss reads the store, and one process per credential
+    /// exchanges while the others wait for its token. See [`FleetCache`].
+    pub fn fleet_cache(mut self, cache: FleetCache) -> Self {
+        self.settings.fleet = Some(cache);
         self
     }
 

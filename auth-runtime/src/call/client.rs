@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::auth::cache::TokenCache;
-use crate::call::auth_failure::AuthFailure;
+use crate::call::fleet::{Caches, Fleet};
 use crate::call::interceptor::Interceptors;
 use crate::config::Config;
 use crate::config::budget::BudgetState;
@@ -14,6 +14,7 @@ use crate::config::clock::Clock;
 use crate::secret::scrub::Scrubber;
 use crate::spec::provider::{Placement, Provider};
 use crate::spec::request::BaseUrl;
+use crate::store::fleet::FleetCache;
 use crate::transport::Sender;
 
 /// Configured state of one provider client. Generated clients hold it in an `Arc`, so
@@ -36,7 +37,9 @@ impl<P: Provider<Core = ClientCore<P>>> ProviderClient for P {}
 pub(crate) struct Shared {
     pub(crate) base: BaseUrl,
     pub(crate) transport: Sender,
-    pub(crate) caches: Box<[TokenCache<AuthFailure>]>,
+    pub(crate) caches: Caches,
+    /// The level-2 cache shared with other processes, if the client was given one.
+    pub(crate) fleet: Option<Fleet>,
     pub(crate) config: Config,
     pub(crate) clock: Arc<dyn Clock>,
     /// The user's steps of every call, in order.
@@ -60,6 +63,7 @@ pub(crate) struct Checked {
     pub(crate) config: Config,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) interceptors: Interceptors,
+    pub(crate) fleet: Option<FleetCache>,
 }
 
 impl<P: Provider> fmt::Debug for ClientCore<P> {
@@ -70,6 +74,7 @@ impl<P: Provider> fmt::Debug for ClientCore<P> {
             .field("credentials", &self.credentials)
             .field("config", &self.shared.config)
             .field("interceptors", &self.shared.interceptors)
+            .field("fleet_cache", &self.shared.fleet.as_ref().map(|f| &f.cache))
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +118,16 @@ impl<P: Provider> ClientCore<P> {
         &self.shared.config
     }
 
+    /// How many tokens the client holds in its in-process cache now (at most one per
+    /// scheme whose token an issuer mints).
+    pub fn cached_tokens(&self) -> usize {
+        self.shared
+            .caches
+            .iter()
+            .filter(|c| c.peek().is_some())
+            .count()
+    }
+
     /// Drops every cached token (the next authenticated call fetches new ones) and ends
     /// the backoff after a failed token exchange.
     pub fn clear_tokens(&self) {
@@ -142,11 +157,13 @@ impl Shared {
             config,
             clock,
             interceptors,
+            fleet,
         } = checked;
         Shared {
             base,
             transport,
             caches: (0..token_slots).map(|_| TokenCache::new()).collect(),
+            fleet: fleet.map(|f| Fleet::new(f, token_slots)),
             budget: BudgetState::new(config.retry.budget),
             credential_headers: (0..schemes).map(|_| CredentialHeader::new()).collect(),
             credential_scrubber: scrubber,

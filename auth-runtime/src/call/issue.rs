@@ -7,6 +7,7 @@ use crate::error::{Error, TokenExchangeError};
 use crate::spec::checks::{Issuer, IssuesToken};
 use crate::spec::endpoint::Endpoint;
 use crate::spec::provider::{FromCredentials, IssueFuture, Placement, SchemeKind, issuer_ready};
+use crate::spec::request::PreparedRequest;
 use crate::spec::token::TokenResponse;
 
 /// The generic issuer call: build the request from credentials, send it without auth, read the
@@ -38,6 +39,19 @@ where
     })
 }
 
+/// The issuer request `E` built from the client's credentials: the identity of those
+/// credentials in a fleet token store (hashed under the store's key, never stored).
+pub fn issuer_identity<P, E>(core: &ClientCore<P>) -> Option<PreparedRequest>
+where
+    P: ProviderClient,
+    E: Endpoint<Provider = P> + FromCredentials<P>,
+{
+    E::from_credentials(core.credentials())
+        .ok()?
+        .prepare_request(core.base_url())
+        .ok()
+}
+
 /// The table entry of a scheme whose token is minted by endpoint `E` (one bound, so one
 /// error if `E` is not an issuer).
 pub const fn issued_kind<P, E>(
@@ -58,5 +72,6 @@ where
         needs,
         ready: issuer_ready::<P, E>,
         issue: issue_with::<P, E>,
+        identity: issuer_identity::<P, E>,
     }
 }

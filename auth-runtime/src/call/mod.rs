@@ -7,6 +7,8 @@ pub(crate) mod authorize;
 pub(crate) mod brief;
 pub(crate) mod builder;
 pub(crate) mod client;
+pub(crate) mod fleet;
+pub(crate) mod fleet_slot;
 pub(crate) mod interceptor;
 pub(crate) mod issue;
 pub(crate) mod ops;

@@ -157,7 +157,7 @@ async fn run<'a>(
                     Answer::Done => return Ok(()),
                     Answer::Replay => {
                         if let Some((slot, token)) = &used {
-                            shared.caches[*slot].invalidate(token);
+                            Box::pin(shared.drop_rejected(*slot, token)).await;
                         }
                         ctx.replay = true;
                         attempt -= 1;

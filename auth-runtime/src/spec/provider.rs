@@ -81,6 +81,10 @@ pub type IssueFn<P> = for<'a> fn(&'a <P as Provider>::Core) -> IssueFuture<'a>;
 pub type IssueFuture<'a> = Pin<
     Box<dyn Future<Output = Result<IssuedToken, crate::error::TokenExchangeError>> + Send + 'a>,
 >;
+/// The issuer request a client's credentials make (`None` if they are missing): what
+/// identifies those credentials, hashed, in a fleet token store.
+pub type IdentityFn<P> =
+    fn(&<P as Provider>::Core) -> Option<crate::spec::request::PreparedRequest>;
 /// Whether the credentials an issuer needs are configured.
 pub type ReadyFn<P> = fn(&<P as Provider>::Credentials) -> bool;
 
@@ -117,6 +121,8 @@ pub enum SchemeKind<P: Provider> {
         ready: ReadyFn<P>,
         /// Fetches a token.
         issue: IssueFn<P>,
+        /// The issuer request, to name the token in a fleet store.
+        identity: IdentityFn<P>,
     },
     /// HTTP Basic (RFC 7617): `Authorization: Basic base64(user ":" password)` from two
     /// credentials of the client.

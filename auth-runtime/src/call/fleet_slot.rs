@@ -1,0 +1,67 @@
+//! Each call's use of the fleet cache: the record names of a token slot (a keyed
+//! fingerprint of the issuer request the client's credentials make), how long the fetch
+//! lock lives, and the fleet-wide invalidation of a token the provider rejected.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::auth::cache::CachedToken;
+use crate::call::client::{ClientCore, ProviderClient, Shared};
+use crate::spec::provider::IdentityFn;
+use crate::store::fleet::{FleetCache, SlotKeys};
+
+impl<P: ProviderClient> ClientCore<P> {
+    /// The fleet cache and the record names of `slot` (issued by scheme `scheme`), if the
+    /// client has a fleet cache; the names are computed at the slot's first fetch.
+    pub(crate) fn fleet_slot(
+        &self,
+        slot: usize,
+        scheme: &'static str,
+        identity: IdentityFn<P>,
+    ) -> Option<(&FleetCache, &SlotKeys)> {
+        let fleet = self.shared.fleet.as_ref()?;
+        let keys = fleet.slots.get(slot)?.get_or_init(|| {
+            let req = identity(self)?;
+            let mut id = Zeroizing::new(Vec::new());
+            let mut put = |b: &[u8]| {
+                id.extend_from_slice(&(b.len() as u64).to_be_bytes());
+                id.extend_from_slice(b);
+            };
+            put(self.shared.base.as_str().as_bytes());
+            put(req.method().as_str().as_bytes());
+            put(req.url().as_bytes());
+            for (name, value) in req.headers() {
+                put(name.as_str().as_bytes());
+                put(value.as_bytes());
+            }
+            put(req.body());
+            Some(fleet.cache.slot_keys(P::NAME, scheme, &id))
+        });
+        fleet.listen(&self.shared.caches);
+        Some((&fleet.cache, keys.as_ref()?))
+    }
+}
+
+impl Shared {
+    /// How long a process holds the fleet's fetch lock: one token exchange, and a second.
+    pub(crate) fn lock_ttl(&self) -> Duration {
+        self.config
+            .timeouts
+            .token_exchange
+            .unwrap_or(Duration::from_secs(30))
+            + Duration::from_secs(1)
+    }
+
+    /// Drops a token the provider rejected: from this client's cache and, with a fleet
+    /// cache, from the store (if it still holds it) and every process's cache.
+    pub(crate) async fn drop_rejected(&self, slot: usize, token: &Arc<CachedToken>) {
+        self.caches[slot].invalidate(token);
+        if let Some(fleet) = &self.fleet
+            && let Some(keys) = fleet.keys(slot)
+        {
+            fleet.cache.invalidate(keys, &token.token).await;
+        }
+    }
+}
