@@ -11,6 +11,7 @@ pub mod errors;
 pub mod faults;
 pub mod matchers;
 pub mod mocks;
+pub mod redis_server;
 pub mod tokens;
 
 pub use canary::*;
@@ -19,4 +20,5 @@ pub use errors::*;
 pub use faults::*;
 pub use matchers::*;
 pub use mocks::*;
+pub use redis_server::*;
 pub use tokens::*;
