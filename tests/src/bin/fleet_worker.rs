@@ -3,7 +3,7 @@
 //! (`AUTH_SDK_REDIS_URL`, `AUTH_SDK_STORE_KEY`, `AUTH_SDK_STORE_TIMEOUT_MS`), makes
 //! `FLEET_CALLS` concurrent `get_user` calls against `FLEET_BASE_URL` as
 //! `FLEET_HANDLE`/`FLEET_PASSWORD`, prints one line of counts and exits 0 only if every
-//! call succeeded.
+//! call succeeded. `FLEET_NO_STORE=1` leaves the fleet cache out (the benchmark's floor).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -31,15 +31,20 @@ async fn main() {
     let creds = loccus::Credentials::new()
         .with_handle(var("FLEET_HANDLE"))
         .with_password(var("FLEET_PASSWORD"));
-    let client: loccus::Client = ClientBuilder::new()
+    let builder = ClientBuilder::new()
         .credentials(creds)
         .base_url(var("FLEET_BASE_URL"))
         .allow_http_loopback(true)
         .timeouts(Timeouts {
             token_exchange: Some(Duration::from_millis(exchange_ms)),
             ..Timeouts::default()
-        })
-        .fleet_cache(fleet.clone())
+        });
+    let builder = if std::env::var_os("FLEET_NO_STORE").is_some() {
+        builder
+    } else {
+        builder.fleet_cache(fleet.clone())
+    };
+    let client: loccus::Client = builder
         .build()
         .unwrap_or_else(|e| panic_free_exit(&e.to_string()));
     let started = Instant::now();
