@@ -178,7 +178,7 @@ impl<E: Clone> TokenCache<E> {
                     *self.current.write().unwrap_or_else(|e| e.into_inner()) =
                         Some(Arc::clone(&token));
                 } else {
-                    tracing::warn!(
+                    tracing::warn!(target: "auth_sdk",
                         "the provider issued a token that is already expired; using it once, not caching it"
                     );
                 }
@@ -197,7 +197,7 @@ impl<E: Clone> TokenCache<E> {
                 drop(failed);
                 match old {
                     Some(old) => {
-                        tracing::warn!(
+                        tracing::warn!(target: "auth_sdk",
                             "proactive token refresh failed; the current token is still valid and stays in use"
                         );
                         Ok(old)

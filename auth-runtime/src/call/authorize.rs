@@ -221,7 +221,7 @@ impl Shared {
         fleet: Option<(&'a FleetCache, &'a SlotKeys)>,
         issue: IssueFuture<'a>,
     ) -> AuthStep<'a> {
-        tracing::debug!(issuer, "obtaining a token");
+        tracing::debug!(target: "auth_sdk", issuer, "obtaining a token");
         AuthStep::Fetch {
             fetch: fetch_token(
                 &self.caches[slot],

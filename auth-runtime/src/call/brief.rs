@@ -35,6 +35,26 @@ impl Brief {
     }
 }
 
+/// A failure as OpenTelemetry's `error.type`: the HTTP status code for an answer the call
+/// failed on, else a low-cardinality name of the stage.
+pub(crate) struct ErrorType(pub(crate) Brief);
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Brief::Provider(s) | Brief::Decode(s) | Brief::RateLimited(s) => {
+                write!(f, "{}", s.as_u16())
+            }
+            Brief::Input(_) => f.write_str("invalid_input"),
+            Brief::Missing(_) => f.write_str("missing_credential"),
+            Brief::Exchange(_) => f.write_str("token_exchange"),
+            Brief::Timeout(..) => f.write_str("timeout"),
+            Brief::Transport(kind) => write!(f, "transport_{}", format!("{kind:?}").to_lowercase()),
+            Brief::Interceptor(..) => f.write_str("interceptor"),
+        }
+    }
+}
+
 impl fmt::Display for Brief {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

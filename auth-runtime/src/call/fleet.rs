@@ -70,7 +70,7 @@ impl Fleet {
                         if let Some(token) = caches[i].peek()
                             && fleet.tag(&token.token) == tag
                         {
-                            tracing::debug!(record = %key, "a peer saw this token rejected; dropping it");
+                            tracing::debug!(target: "auth_sdk", record = %key, "a peer saw this token rejected; dropping it");
                             caches[i].invalidate(&token);
                         }
                     }

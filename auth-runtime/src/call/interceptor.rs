@@ -175,7 +175,7 @@ impl Interceptors {
     pub(crate) fn on_error(&self, error: &(dyn std::error::Error + 'static), ctx: &AttemptContext) {
         for i in self.0.iter() {
             if catch_unwind(AssertUnwindSafe(|| i.on_error(error, ctx))).is_err() {
-                tracing::warn!(
+                tracing::warn!(target: "auth_sdk",
                     interceptor = i.name(),
                     "an interceptor panicked in on_error"
                 );

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::call::authorize::{AuthStep, Authorized, UsedToken, with_token};
-use crate::call::brief::Brief;
+use crate::call::brief::{Brief, ErrorType};
 use crate::call::client::Shared;
 use crate::call::interceptor::AttemptContext;
 use crate::call::ops::{Answer, CallOps, RetryCtx, retry_decision};
@@ -39,7 +39,7 @@ pub(crate) fn run_boxed<'f, 'a: 'f>(
     shared: &'a Shared,
     ops: &'f mut (dyn CallOps<'a> + Send + 'a),
 ) -> LoopFuture<'f> {
-    Box::pin(run(shared, ops, None))
+    Box::pin(run(shared, ops, None, tracing::Span::none()))
 }
 
 /// A call as [`ClientCore::send`] makes it: the call loop under the total timeout, inside
@@ -50,12 +50,19 @@ pub(crate) fn drive<'f, 'a: 'f>(
     ops: &'f mut (dyn CallOps<'a> + Send + 'a),
     label: Label,
 ) -> LoopFuture<'f> {
-    let span = tracing::debug_span!(
+    // Fields after OpenTelemetry's HTTP client conventions; the path template, never a URL
+    // (a query can carry a credential).
+    let span = tracing::debug_span!(target: "auth_sdk",
         "auth_sdk.call",
         provider = label.provider,
         endpoint = label.endpoint,
-        method = %label.method,
-        path = label.path,
+        "http.request.method" = %label.method,
+        "url.template" = label.path,
+        "server.address" = shared.base.host(),
+        "server.port" = shared.base.port(),
+        "http.response.status_code" = tracing::field::Empty,
+        "http.request.resend_count" = tracing::field::Empty,
+        "error.type" = tracing::field::Empty,
     );
     // The total timeout is enforced inside the call loop, by the same timer as each
     // attempt's (the earlier deadline of the two): one timer per attempt, not two.
@@ -64,12 +71,19 @@ pub(crate) fn drive<'f, 'a: 'f>(
         .timeouts
         .total
         .and_then(|t| Some((Instant::now().checked_add(t)?, t)));
+    let inner = span.clone();
     let call = async move {
-        let ended = run(shared, &mut *ops, total).await;
-        match (&ended, ops.failure()) {
-            (Err(e), _) => tracing::debug!(error = %Brief::of(e), "call failed"),
-            (Ok(()), Some(brief)) => tracing::debug!(error = %brief, "call failed"),
-            (Ok(()), None) => tracing::debug!("call succeeded"),
+        let ended = run(shared, &mut *ops, total, inner.clone()).await;
+        let failure = match (&ended, ops.failure()) {
+            (Err(e), _) => Some(Brief::of(e)),
+            (Ok(()), brief) => brief,
+        };
+        match failure {
+            Some(brief) => {
+                inner.record("error.type", tracing::field::display(ErrorType(brief)));
+                tracing::debug!(target: "auth_sdk", error = %brief, "call failed");
+            }
+            None => tracing::debug!(target: "auth_sdk", "call succeeded"),
         }
         ended
     };
@@ -99,6 +113,7 @@ async fn run<'a>(
     shared: &'a Shared,
     ops: &mut (dyn CallOps<'a> + Send + 'a),
     total: Option<(Instant, Duration)>,
+    span: tracing::Span,
 ) -> Ended {
     let policy: &RetryPolicy = &shared.config.retry;
     // Retries that could not finish before the total timeout are not started.
@@ -135,8 +150,40 @@ async fn run<'a>(
             Ok(req) => req,
             Err(e) => return failed_before_sending(shared, &ctx, e),
         };
-        tracing::trace!(attempt = ctx.attempt, "sending attempt");
-        let answer = shared.attempt(req, total).await;
+        let resends = ctx.attempt - 1;
+        let attempt_span = if span.is_disabled() {
+            tracing::Span::none()
+        } else {
+            span.record("http.request.resend_count", resends);
+            tracing::debug_span!(target: "auth_sdk",
+                parent: &span,
+                "auth_sdk.attempt",
+                "http.request.resend_count" = resends,
+                replay = ctx.replay,
+                "http.response.status_code" = tracing::field::Empty,
+                "error.type" = tracing::field::Empty,
+            )
+        };
+        tracing::trace!(target: "auth_sdk", parent: &attempt_span, attempt = ctx.attempt, "sending attempt");
+        let answer = shared
+            .attempt(req, total)
+            .instrument(attempt_span.clone())
+            .await;
+        if !attempt_span.is_disabled() {
+            match &answer {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    attempt_span.record("http.response.status_code", status);
+                    span.record("http.response.status_code", status);
+                }
+                Err(e) => {
+                    attempt_span.record(
+                        "error.type",
+                        tracing::field::display(ErrorType(Brief::of(e))),
+                    );
+                }
+            }
+        }
         let answer = answer.and_then(|resp| intercept_answer(shared, resp, &ctx));
         let retry = RetryCtx {
             attempt,
@@ -268,14 +315,14 @@ impl Shared {
         if let Some(d) = deadline
             && Instant::now().checked_add(delay).is_none_or(|at| at >= d)
         {
-            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %brief, "no retry: it could not finish before the total timeout");
+            tracing::debug!(target: "auth_sdk", delay_ms = delay.as_millis() as u64, error = %brief, "no retry: it could not finish before the total timeout");
             return give_up(own);
         }
         if !self.budget.try_withdraw() {
-            tracing::debug!(error = %brief, "no retry: the client's retry budget is exhausted");
+            tracing::debug!(target: "auth_sdk", error = %brief, "no retry: the client's retry budget is exhausted");
             return give_up(own);
         }
-        tracing::debug!(attempt = retry.attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
+        tracing::debug!(target: "auth_sdk", attempt = retry.attempt, delay_ms = delay.as_millis() as u64, error = %brief, "retrying");
         Ok(delay)
     }
 }

@@ -136,7 +136,7 @@ fn judge<B>(
         && pe.auth_failure
         && can_replay
     {
-        tracing::debug!(status = %pe.status, "credentials rejected; fetching a new token and replaying once");
+        tracing::debug!(target: "auth_sdk", status = %pe.status, "credentials rejected; fetching a new token and replaying once");
         return (None, Answer::Replay);
     }
     let (err, next) = retry_decision(err, provider, idempotent, retry);

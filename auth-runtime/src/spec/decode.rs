@@ -59,7 +59,7 @@ impl<T: FromHeader> FromHeader for Option<T> {
         let read = T::from_header(value);
         if read.is_none() {
             // The value itself is not logged: it is the provider's, and could be anything.
-            tracing::warn!(
+            tracing::warn!(target: "auth_sdk",
                 header = name,
                 "an optional response header could not be read; treating it as absent"
             );

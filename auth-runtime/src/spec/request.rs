@@ -19,6 +19,9 @@ pub struct BaseUrl {
     /// The length of the origin (`https://host:port`) at the start of `text`; the path
     /// prefix (`/v1`, or empty) follows it.
     origin_len: usize,
+    /// The host (`[::1]` for IPv6) and port, for traces (`server.address`, `server.port`).
+    host: String,
+    port: u16,
 }
 
 impl BaseUrl {
@@ -56,6 +59,10 @@ impl BaseUrl {
             return Err(bad("not a URL an HTTP request can be sent to"));
         };
         Ok(BaseUrl {
+            host: url.host_str().unwrap_or_default().to_owned(),
+            port: url
+                .port_or_known_default()
+                .unwrap_or(if https { 443 } else { 80 }),
             origin_len: origin.len(),
             text,
             loopback,
@@ -66,6 +73,16 @@ impl BaseUrl {
     /// The URL text, without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The host name or address.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port (the scheme's default when the URL names none).
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// Whether the host is a loopback address.

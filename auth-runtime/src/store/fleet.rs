@@ -167,6 +167,7 @@ impl FleetCache {
                 return Ok(self.hit(rec));
             }
             if !waited {
+                tracing::debug!(target: "auth_sdk", "another process is exchanging; waiting for its token");
                 self.health.count(Count::Wait);
                 waited = true;
             }
@@ -221,6 +222,7 @@ impl FleetCache {
             Ok(Some(rec)) if rec.is_fresh(clock.system_now()) => Ok(self.hit(rec)),
             _ => {
                 self.health.count(Count::Exchange);
+                tracing::debug!(target: "auth_sdk", "holding the fleet lock; exchanging");
                 let outcome = exchange.await;
                 if let Ok(issued) = &outcome {
                     self.write(slot, issued, clock).await;
@@ -287,6 +289,7 @@ impl FleetCache {
 
     fn hit(&self, rec: Record) -> IssuedToken {
         self.health.count(Count::Hit);
+        tracing::debug!(target: "auth_sdk", "token read from the fleet store");
         let lifetime = rec.expires_at.map_or(Lifetime::Unknown, Lifetime::At);
         IssuedToken::new(rec.token, lifetime)
     }

@@ -81,6 +81,6 @@ impl Health {
         *last = Some(now);
         drop(last);
         let suppressed = self.suppressed.swap(0, Ordering::Relaxed);
-        tracing::warn!(suppressed, "fleet token store: {message}");
+        tracing::warn!(target: "auth_sdk", suppressed, "fleet token store: {message}");
     }
 }

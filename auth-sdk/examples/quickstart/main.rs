@@ -10,6 +10,10 @@
 //! exposed for printing. Calls that must be refused print the error they got. The example
 //! exits with an error if a call that should succeed fails, or one that should fail succeeds.
 //!
+//! Traces: `RUST_LOG=auth_sdk=debug cargo run -p auth-sdk --example quickstart` prints the
+//! span of every call and attempt (method, path template, server, status, resends) and the
+//! token events on stderr.
+//!
 //! Real credentials: when any variable of a provider is set, that provider uses its real API
 //! (`Client::from_env()`) instead of the sandbox and runs only its read-only calls. The
 //! variables (the base URL one is optional and overrides the provider's default host):
@@ -114,6 +118,12 @@ fn yes_no(b: bool) -> &'static str {
 
 #[tokio::main]
 async fn main() -> Result {
+    // `RUST_LOG=auth_sdk=debug` shows each call's and attempt's span (see the README's
+    // "Logging and tracing"); without RUST_LOG nothing is logged.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let sandbox = Sandbox::start().await?;
     println!("auth-sdk quickstart: the 15 auth calls of CoopFin, Coinflow, Coolset, Akool, Loccus");
     println!(
