@@ -38,6 +38,8 @@ pub struct SandboxConfig {
     /// Default zero. Useful to make concurrent callers overlap when testing
     /// single-flight token refresh.
     pub token_endpoint_delay: Duration,
+    /// Lifetime of the OAuth2 server's access tokens (default 1 h; `expires_in` rounded up).
+    pub oauth2_token_ttl: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -51,6 +53,7 @@ impl Default for SandboxConfig {
             coolset_rate_limit: RateLimit::default(),
             akool_credit: 1234.5,
             token_endpoint_delay: Duration::ZERO,
+            oauth2_token_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -140,6 +143,29 @@ pub struct SeededCredentials {
     pub akool: AkoolCredentials,
     /// Loccus users.
     pub loccus: LoccusCredentials,
+    /// The OAuth2 server's registered client.
+    pub oauth2: Oauth2Credentials,
+}
+
+/// The one client registered with the OAuth2 server (RFC 6749 §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Oauth2Credentials {
+    /// `client_id`.
+    pub client_id: String,
+    /// `client_secret`.
+    pub client_secret: String,
+    /// The scopes it may request (all of them when it requests none).
+    pub scopes: Vec<String>,
+}
+
+impl Default for Oauth2Credentials {
+    fn default() -> Self {
+        Self {
+            client_id: "sandbox-client".into(),
+            client_secret: "cs_test_sandbox_oauth2_0001".into(),
+            scopes: vec!["read".into(), "write".into()],
+        }
+    }
 }
 
 /// CoopFin key pair for `POST /sandbox/token`.

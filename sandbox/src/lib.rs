@@ -31,13 +31,14 @@ mod coolset;
 mod coopfin;
 mod http_util;
 mod loccus;
+mod oauth2;
 mod server;
 mod state;
 mod token;
 
 pub use config::{
     AkoolCredentials, CoinflowCredentials, CoolsetCredentials, CoopfinCredentials,
-    LoccusCredentials, RateLimit, SandboxConfig, SeededCredentials,
+    LoccusCredentials, Oauth2Credentials, RateLimit, SandboxConfig, SeededCredentials,
 };
 pub use server::{BaseUrls, Sandbox};
 pub use state::{ProviderStats, Stats};

@@ -52,6 +52,10 @@ fn print_banner(sandbox: &Sandbox) {
     println!("  coolset   {}", urls.coolset);
     println!("  akool     {}", urls.akool);
     println!("  loccus    {}", urls.loccus);
+    println!(
+        "  oauth2    {} (RFC 6749 client credentials: /token)",
+        urls.oauth2
+    );
     println!();
     println!("Seeded credentials (fake sandbox values):");
     println!(
@@ -85,6 +89,12 @@ fn print_banner(sandbox: &Sandbox) {
     println!(
         "  loccus    handle={} password={} email={} (second user)",
         c.loccus.second_handle, c.loccus.second_password, c.loccus.second_email
+    );
+    println!(
+        "  oauth2    client_id={} client_secret={} scopes={}",
+        c.oauth2.client_id,
+        c.oauth2.client_secret,
+        c.oauth2.scopes.join(" ")
     );
     println!();
     println!("Coinflow wallet signatures: auth_sandbox::sign_message(wallet, message)");

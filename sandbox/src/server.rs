@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::config::{SandboxConfig, SeededCredentials};
 use crate::http_util::{json, no_route_message};
 use crate::state::{Provider, ProviderState, Shared, Stats};
-use crate::{akool, coinflow, coolset, coopfin, loccus};
+use crate::{akool, coinflow, coolset, coopfin, loccus, oauth2};
 
 /// How long [`Sandbox::shutdown`] waits for in-flight requests.
 const GRACE: Duration = Duration::from_secs(2);
@@ -37,6 +37,8 @@ pub struct BaseUrls {
     pub akool: String,
     /// Loccus: `…/loccus/v1` (`/auth/credentials`, `/user`, `/user/keys…`).
     pub loccus: String,
+    /// The OAuth2 server: `…/oauth2` (`/token`, RFC 6749 client credentials; `/v1/me`).
+    pub oauth2: String,
 }
 
 /// A running sandbox server bound to a loopback address.
@@ -112,6 +114,7 @@ impl Sandbox {
             coolset: url(Provider::Coolset),
             akool: url(Provider::Akool),
             loccus: url(Provider::Loccus),
+            oauth2: url(Provider::Oauth2),
         }
     }
 
@@ -169,6 +172,7 @@ struct AppState {
     coolset: coolset::App,
     akool: akool::App,
     loccus: loccus::App,
+    oauth2: oauth2::App,
 }
 
 impl AppState {
@@ -181,6 +185,7 @@ impl AppState {
             coolset: ProviderState::new(shared.clone(), coolset::State::default()),
             akool: ProviderState::new(shared.clone(), akool::State::default()),
             loccus: ProviderState::new(shared.clone(), loccus),
+            oauth2: ProviderState::new(shared.clone(), oauth2::State::default()),
             shared,
         }
     }
@@ -205,6 +210,10 @@ impl AppState {
             .nest(
                 Provider::Loccus.prefix(),
                 loccus::router(self.loccus.clone()),
+            )
+            .nest(
+                Provider::Oauth2.prefix(),
+                oauth2::router(self.oauth2.clone()),
             )
             .fallback(fallback)
             .layer(middleware::from_fn_with_state(

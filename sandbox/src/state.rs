@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
 
-/// The five emulated providers.
+/// The five emulated providers, and a generic OAuth2 authorization server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Provider {
     Coopfin,
@@ -19,16 +19,18 @@ pub(crate) enum Provider {
     Coolset,
     Akool,
     Loccus,
+    Oauth2,
 }
 
 impl Provider {
     /// Every provider, in a fixed order.
-    pub(crate) const ALL: [Provider; 5] = [
+    pub(crate) const ALL: [Provider; 6] = [
         Provider::Coopfin,
         Provider::Coinflow,
         Provider::Coolset,
         Provider::Akool,
         Provider::Loccus,
+        Provider::Oauth2,
     ];
 
     /// Path prefix of the provider on the sandbox (its "base URL" path).
@@ -39,6 +41,7 @@ impl Provider {
             Provider::Coolset => "/coolset/api",
             Provider::Akool => "/akool",
             Provider::Loccus => "/loccus/v1",
+            Provider::Oauth2 => "/oauth2",
         }
     }
 
@@ -80,6 +83,8 @@ pub struct Stats {
     pub akool: ProviderStats,
     /// Loccus (`tokens_issued` = sessions from `POST /auth/credentials`).
     pub loccus: ProviderStats,
+    /// The OAuth2 server (`tokens_issued` = access tokens from `POST /token`).
+    pub oauth2: ProviderStats,
 }
 
 impl Stats {
@@ -91,6 +96,7 @@ impl Stats {
             self.coolset,
             self.akool,
             self.loccus,
+            self.oauth2,
         ]
         .iter()
         .map(|p| p.requests)
@@ -101,8 +107,8 @@ impl Stats {
 /// Live counters.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    requests: [AtomicU64; 5],
-    tokens: [AtomicU64; 5],
+    requests: [AtomicU64; 6],
+    tokens: [AtomicU64; 6],
 }
 
 impl Counters {
@@ -125,6 +131,7 @@ impl Counters {
             coolset: get(Provider::Coolset),
             akool: get(Provider::Akool),
             loccus: get(Provider::Loccus),
+            oauth2: get(Provider::Oauth2),
         }
     }
 }

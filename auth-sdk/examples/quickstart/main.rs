@@ -10,6 +10,9 @@
 //! exposed for printing. Calls that must be refused print the error they got. The example
 //! exits with an error if a call that should succeed fails, or one that should fail succeeds.
 //!
+//! A last step declares a provider of its own in the spec language (`own_provider.rs`):
+//! OAuth2 client credentials against the sandbox's RFC 6749 authorization server.
+//!
 //! Traces: `RUST_LOG=auth_sdk=debug cargo run -p auth-sdk --example quickstart` prints the
 //! span of every call and attempt (method, path template, server, status, resends) and the
 //! token events on stderr.
@@ -33,6 +36,7 @@ use auth_sandbox::Sandbox;
 use auth_sdk::Error;
 
 mod flows;
+mod own_provider;
 use flows::{akool_flow, coinflow_flow, coolset_flow, coopfin_flow, loccus_flow};
 
 /// A sandbox-only CoopFin endpoint, declared here with the public spec language.
@@ -54,7 +58,7 @@ mod whoami {
 }
 
 type BoxError = Box<dyn std::error::Error>;
-type Result<T = (), E = BoxError> = std::result::Result<T, E>;
+pub(crate) type Result<T = (), E = BoxError> = std::result::Result<T, E>;
 
 /// Counts and prints the steps, and the distinct calls they made.
 #[derive(Default)]
@@ -136,6 +140,11 @@ async fn main() -> Result {
     coolset_flow(&sandbox, &mut report).await?;
     akool_flow(&sandbox, &mut report).await?;
     loccus_flow(&sandbox, &mut report).await?;
+    let yours = own_provider::own_provider_flow(&sandbox).await?;
+    println!(
+        "  ✓ {:<9}{:<18}OAuth2 client credentials, declared in examples/quickstart/own_provider.rs: {yours}",
+        "yours", "me"
+    );
     let stats = sandbox.stats();
     if report.calls.len() != 15 {
         return Err(format!(
@@ -145,7 +154,7 @@ async fn main() -> Result {
         .into());
     }
     println!(
-        "done: {} steps passed, covering all {} calls (some calls run more than once, to show a refresh, a replay or a refusal); the sandbox served {} requests and issued {} tokens",
+        "done: {} steps passed, covering all {} calls (some calls run more than once, to show a refresh, a replay or a refusal), and the step with a provider of your own; the sandbox served {} requests and issued {} tokens",
         report.passed,
         report.calls.len(),
         stats.total_requests(),
@@ -153,6 +162,7 @@ async fn main() -> Result {
             + stats.coinflow.tokens_issued
             + stats.akool.tokens_issued
             + stats.loccus.tokens_issued
+            + stats.oauth2.tokens_issued
     );
     sandbox.shutdown().await;
     Ok(())
