@@ -15,40 +15,7 @@ use std::time::{Duration, Instant};
 
 use auth_sdk::{FleetCache, RedisStore, StoreKey, TokenStore, coopfin};
 
-mod ping_token {
-    use auth_sdk::{endpoint, response};
-    /// A call authenticated with the CoopFin token.
-    #[endpoint(name = ping_token, provider = auth_sdk::coopfin::Client, GET "/ping", auth = token)]
-    pub struct Request {}
-    /// The answer.
-    #[response(200)]
-    pub struct Response {
-        /// Always true.
-        pub ok: bool,
-    }
-}
-
-/// Answers the token call with a token, anything else with `{"ok":true}`.
-#[derive(Debug)]
-struct Router {
-    token: common::MemoryTransport,
-    other: common::MemoryTransport,
-}
-
-#[async_trait::async_trait]
-impl auth_sdk::Transport for Router {
-    async fn send(
-        &self,
-        request: http::Request<bytes::Bytes>,
-        max_body: usize,
-    ) -> Result<http::Response<bytes::Bytes>, auth_sdk::TransportError> {
-        if request.uri().path().ends_with("/sandbox/token") {
-            self.token.send(request, max_body).await
-        } else {
-            self.other.send(request, max_body).await
-        }
-    }
-}
+use common::ping::{Router, ping_token};
 
 fn client(fleet: Option<&FleetCache>) -> coopfin::Client {
     let b = coopfin::Client::builder()
@@ -57,10 +24,7 @@ fn client(fleet: Option<&FleetCache>) -> coopfin::Client {
                 .with_api_key("pk_test_1")
                 .with_secret_key("sk_test_2"),
         )
-        .transport(Router {
-            token: common::MemoryTransport::new(&common::response(200, common::COOPFIN_TOKEN, &[])),
-            other: common::MemoryTransport::new(&common::response(200, r#"{"ok":true}"#, &[])),
-        });
+        .transport(Router::coopfin());
     match fleet {
         Some(f) => b.fleet_cache(f.clone()),
         None => b,

@@ -18,31 +18,7 @@ use auth_sdk::{IssuedToken, Lifetime, Secret, SystemClock, TokenCache, akool, co
 use criterion::{Criterion, criterion_group};
 use futures_util::future::join_all;
 
-/// Two copies of one call, differing only in auth: a cached bearer token, or none.
-mod ping_token {
-    use auth_sdk::{endpoint, response};
-    /// A call authenticated with the CoopFin token (cached after the first call).
-    #[endpoint(name = ping_token, provider = auth_sdk::coopfin::Client, GET "/ping", auth = token)]
-    pub struct Request {}
-    /// The answer.
-    #[response(200)]
-    pub struct Response {
-        /// Always true.
-        pub ok: bool,
-    }
-}
-mod ping_none {
-    use auth_sdk::{endpoint, response};
-    /// The same call without auth.
-    #[endpoint(name = ping_none, provider = auth_sdk::coopfin::Client, GET "/ping", auth = none)]
-    pub struct Request {}
-    /// The answer.
-    #[response(200)]
-    pub struct Response {
-        /// Always true.
-        pub ok: bool,
-    }
-}
+use common::ping::{Router, ping_none, ping_token};
 
 const CONCURRENT: usize = 1_000;
 
@@ -311,28 +287,6 @@ fn token_cache(c: &mut Criterion) {
             .iter(|| client.send(ping_none::Request::new()))
     });
     g.finish();
-}
-
-/// Answers the token call with a token, anything else with `{"ok":true}`.
-#[derive(Debug)]
-struct Router {
-    token: common::MemoryTransport,
-    other: common::MemoryTransport,
-}
-
-#[async_trait::async_trait]
-impl auth_sdk::Transport for Router {
-    async fn send(
-        &self,
-        request: http::Request<bytes::Bytes>,
-        max_body: usize,
-    ) -> Result<http::Response<bytes::Bytes>, auth_sdk::TransportError> {
-        if request.uri().path().ends_with("/sandbox/token") {
-            self.token.send(request, max_body).await
-        } else {
-            self.other.send(request, max_body).await
-        }
-    }
 }
 
 criterion_group! {

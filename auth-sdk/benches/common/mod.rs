@@ -22,6 +22,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+pub mod ping;
+
 // ---------------------------------------------------------------------------------------------
 // Canned answers (what the providers' docs show, with fake values).
 
