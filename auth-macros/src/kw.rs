@@ -52,7 +52,15 @@ pub const PROVIDER_KEYS: &[&str] = &[
 ];
 
 /// Kinds of `scheme(name = kind(..))`.
-pub const SCHEME_KINDS: &[&str] = &["bearer", "authorization", "header", "query", "basic", "any"];
+pub const SCHEME_KINDS: &[&str] = &[
+    "bearer",
+    "authorization",
+    "header",
+    "query",
+    "basic",
+    "client_secret_basic",
+    "any",
+];
 
 /// Names a scheme cannot take (they mean something else, or clash with generated items).
 pub const RESERVED_SCHEMES: &[&str] = &["none", "builder", "from_env", "send", "core", "BASE_URL"];

@@ -4,9 +4,10 @@
 //! the client by HTTP Basic (`client_secret_basic`), one by the form body
 //! (`client_secret_post`). Each: a token fetched once and used as a bearer token, the §5.2
 //! errors typed (`invalid_client` with 401 and `WWW-Authenticate`, `invalid_scope`,
-//! `invalid_request` for two authentication methods at once).
+//! `invalid_request` for two authentication methods at once), and a secret with characters
+//! that §2.3.1's form encoding changes.
 
-use auth_sandbox::Sandbox;
+use auth_sandbox::{Oauth2Credentials, Sandbox, SandboxConfig, SeededCredentials};
 use auth_sdk::{Error, model};
 
 mod common;
@@ -33,7 +34,7 @@ pub mod by_basic {
         name = "OAuth2 (Basic)",
         base_url = "https://auth.example.com",
         error = super::OAuthError,
-        scheme(client = basic(client_id, client_secret)),
+        scheme(client = client_secret_basic(client_id, client_secret)),
         scheme(token = bearer(issued(get_token))),
     )]
     pub struct Client {
@@ -324,4 +325,91 @@ async fn the_rfc_6749_errors_are_typed() {
         "no scope requested: the client's default"
     );
     assert_eq!(v["expires_in"], 3600);
+}
+
+/// Plain RFC 7617 Basic, for the comparison below.
+pub mod plain_basic {
+    use auth_sdk::{Secret, provider};
+
+    /// The same server, the client's id and secret sent by `basic` as they are.
+    #[provider(
+        name = "OAuth2 (plain Basic)",
+        base_url = "https://auth.example.com",
+        error = super::OAuthError,
+        scheme(client = basic(client_id, client_secret)),
+        scheme(token = bearer(issued(get_token))),
+    )]
+    pub struct Client {
+        /// The client id.
+        #[credential(public)]
+        client_id: String,
+        /// The client secret.
+        client_secret: Secret,
+    }
+
+    /// `POST /token`.
+    pub mod get_token {
+        use auth_sdk::{Secret, endpoint, response};
+
+        /// Exchanges the client's credentials for an access token.
+        #[endpoint(name = get_token, provider = super::Client, POST "/token", auth = client,
+                   idempotent, issuer, body = form, fixed(grant_type = "client_credentials"))]
+        pub struct Request {}
+
+        /// RFC 6749 §5.1.
+        #[response(200, token = access_token, expires_in = expires_in)]
+        pub struct Response {
+            /// The token.
+            pub access_token: Secret,
+            /// Seconds.
+            pub expires_in: i64,
+        }
+    }
+}
+
+/// A sandbox whose one client is `id` with `secret`.
+async fn sandbox_with_client(id: &str, secret: &str) -> Sandbox {
+    let config = SandboxConfig::default().with_credentials(SeededCredentials {
+        oauth2: Oauth2Credentials {
+            client_id: id.into(),
+            client_secret: secret.into(),
+            scopes: vec!["read".into()],
+        },
+        ..SeededCredentials::default()
+    });
+    Sandbox::start_with(config).await.unwrap()
+}
+
+fn encoded_client(sb: &Sandbox, id: &str, secret: &str) -> by_basic::Client {
+    let creds = by_basic::Credentials::new()
+        .with_client_id(id)
+        .with_client_secret(secret)
+        .with_scope("read");
+    loopback(sb.base_urls().oauth2, creds).build().unwrap()
+}
+
+#[tokio::test]
+async fn client_secret_basic_form_encodes_what_plain_basic_would_garble() {
+    // `+` means a space and `%` starts an escape once the server form-decodes (§2.3.1).
+    let secret = "cs_test_a+b%2Fc:d e&f=é";
+    let sb = sandbox_with_client("client-one", secret).await;
+    let encoded = encoded_client(&sb, "client-one", secret);
+    assert_eq!(encoded.me().await.unwrap().client_id, "client-one");
+
+    // The same id and secret by plain Basic: the server decodes a different secret.
+    let creds = plain_basic::Credentials::new()
+        .with_client_id("client-one")
+        .with_client_secret(secret);
+    let plain: plain_basic::Client = loopback(sb.base_urls().oauth2, creds).build().unwrap();
+    let err = plain
+        .send(plain_basic::get_token::Request::new())
+        .await
+        .unwrap_err();
+    let pe = provider_error(&err, 401);
+    assert_eq!(pe.body.as_ref().unwrap().error, "invalid_client");
+
+    // A `:` in the id, which plain Basic refuses, is escaped.
+    let sb = sandbox_with_client("client:one", secret).await;
+    let colon = encoded_client(&sb, "client:one", secret);
+    assert_eq!(colon.me().await.unwrap().client_id, "client:one");
 }

@@ -352,7 +352,11 @@ fn schemes(
                 let req = quote_spanned!(span=> #path::Request);
                 quote_spanned!(span=> #rt::issued_kind::<Self, #req>(#rt::Placement::#placement, #this, #issuer, #needs))
             }
-            Some(Kind::Basic { user, password }) if !stub => {
+            Some(Kind::Basic {
+                user,
+                password,
+                form_encoded,
+            }) if !stub => {
                 let (ustr, pstr) = (user.to_string(), password.to_string());
                 let user_is_secret = creds
                     .iter()
@@ -368,6 +372,7 @@ fn schemes(
                     password: #pstr,
                     get_user: #get_user,
                     get_password: #creds_ident::#password,
+                    form_encoded: #form_encoded,
                 })
             }
             Some(Kind::Any(alts)) if !stub => {

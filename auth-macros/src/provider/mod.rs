@@ -32,10 +32,13 @@ pub enum Kind {
         source: Source,
     },
     Any(Vec<Ident>),
-    /// `basic(user, password)`: HTTP Basic from two credentials.
+    /// `basic(user, password)`: HTTP Basic from two credentials;
+    /// `client_secret_basic(id, secret)`: the same with each half form-encoded first
+    /// (RFC 6749 §2.3.1).
     Basic {
         user: Ident,
         password: Ident,
+        form_encoded: bool,
     },
 }
 

@@ -175,7 +175,7 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
                 source: source(diag, args[1])?,
             })
         }
-        "basic" => match (
+        kind @ ("basic" | "client_secret_basic") => match (
             args.as_slice(),
             args.iter()
                 .map(|a| expr_ident(a))
@@ -185,11 +185,12 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
             (_, [Some(user), Some(password)]) => Some(Kind::Basic {
                 user: (*user).clone(),
                 password: (*password).clone(),
+                form_encoded: kind == "client_secret_basic",
             }),
             _ => {
                 diag.error(
                     func.span(),
-                    "`basic` takes two credential names, the user id and the password: `basic(client_id, client_secret)`",
+                    format!("`{kind}` takes two credential names, the user id and the password: `{kind}(client_id, client_secret)`"),
                 );
                 None
             }
@@ -247,7 +248,7 @@ fn kind(diag: &mut Diag, value: &Expr) -> Option<Kind> {
             diag.error(
                 func.span(),
                 format!(
-                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, query, basic, any",
+                    "unknown scheme kind `{other}`{}; the kinds are bearer, authorization, header, query, basic, client_secret_basic, any",
                     suggestion(other, SCHEME_KINDS.iter().copied())
                 ),
             );
@@ -321,7 +322,7 @@ pub fn validate_schemes(diag: &mut Diag, schemes: &mut [SchemeDecl], creds: &[Cr
                 }
                 Some(_) => {}
             },
-            Some(Kind::Basic { user, password }) => {
+            Some(Kind::Basic { user, password, .. }) => {
                 for (c, role) in [(user, "user id"), (password, "password")] {
                     match creds.iter().find(|x| x.ident == *c) {
                         None => {

@@ -76,11 +76,12 @@ impl<P: ProviderClient> ClientCore<P> {
                 password,
                 get_user,
                 get_password,
+                form_encoded,
             } => {
                 let u = get_user(&self.credentials).ok_or_else(|| missing(user))?;
                 let p = get_password(&self.credentials).ok_or_else(|| missing(password))?;
                 self.shared
-                    .place_basic(resolved, u, p, user, req.headers_mut())
+                    .place_basic(resolved, (u, p, *form_encoded), user, req.headers_mut())
                     .map_err(AuthFailure::Input)?;
                 Ok(AuthStep::Ready(None))
             }
@@ -175,8 +176,7 @@ impl Shared {
     fn place_basic(
         &self,
         resolved: SchemeId,
-        user: &str,
-        password: &Secret,
+        (user, password, form_encoded): (&str, &Secret, bool),
         user_field: &'static str,
         headers: &mut HeaderMap,
     ) -> Result<(), InvalidInput> {
@@ -185,7 +185,7 @@ impl Shared {
             headers.insert(name.clone(), value.clone());
             return Ok(());
         }
-        let value = basic_value(user, password, user_field)?;
+        let value = basic_value(user, password.expose_secret(), form_encoded, user_field)?;
         match cell {
             Some(cell) => place_once(cell, headers, Placement::Authorization, &value, user_field),
             None => place(headers, Placement::Authorization, &value, user_field),
@@ -331,20 +331,31 @@ fn nested_any() -> AuthFailure {
 }
 
 /// `Basic base64(user:password)`, zeroized when dropped. RFC 7617 forbids a `:` in the user
-/// id (the password may hold one).
-fn basic_value(
+/// id (the password may hold one); `client_secret_basic` form-encodes both halves first
+/// (RFC 6749 §2.3.1), which escapes a `:`.
+pub(crate) fn basic_value(
     user: &str,
-    password: &Secret,
+    password: &str,
+    form_encoded: bool,
     user_field: &'static str,
 ) -> Result<zeroize::Zeroizing<String>, InvalidInput> {
     use base64::Engine as _;
+    if form_encoded {
+        let encode = |s: &str| {
+            zeroize::Zeroizing::new(
+                url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>(),
+            )
+        };
+        let (u, p) = (encode(user), encode(password));
+        return basic_value(&u, &p, false, user_field);
+    }
     if user.contains(':') {
         return Err(InvalidInput::new(
             user_field,
             "an HTTP Basic user id cannot contain `:` (RFC 7617)",
         ));
     }
-    let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose_secret()));
+    let pair = zeroize::Zeroizing::new(format!("{user}:{password}"));
     let mut value = zeroize::Zeroizing::new(String::from("Basic "));
     base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut value);
     Ok(value)

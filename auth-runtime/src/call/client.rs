@@ -90,11 +90,21 @@ impl<P: Provider> ClientCore<P> {
             if let crate::spec::provider::SchemeKind::Basic {
                 get_user,
                 get_password,
+                form_encoded,
                 ..
             } = &scheme.kind
                 && let (Some(u), Some(p)) = (get_user(&credentials), get_password(&credentials))
             {
-                scrubber.add_pair(u, p.expose_secret());
+                if *form_encoded {
+                    let enc = |s: &str| {
+                        zeroize::Zeroizing::new(
+                            url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>(),
+                        )
+                    };
+                    scrubber.add_pair(&enc(u), &enc(p.expose_secret()));
+                } else {
+                    scrubber.add_pair(u, p.expose_secret());
+                }
             }
         }
         ClientCore {

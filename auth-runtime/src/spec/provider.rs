@@ -135,6 +135,9 @@ pub enum SchemeKind<P: Provider> {
         get_user: CredentialTextFn<P>,
         /// Reads the password.
         get_password: CredentialFn<P>,
+        /// Whether each half is form-encoded before Base64 (`client_secret_basic`, RFC 6749
+        /// §2.3.1), rather than sent as it is (RFC 7617).
+        form_encoded: bool,
     },
     /// The first of several schemes whose credentials are configured.
     Any(&'static [SchemeId]),

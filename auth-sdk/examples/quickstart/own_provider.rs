@@ -1,7 +1,7 @@
 //! The quickstart's last step: a provider of your own, declared here in the spec language,
 //! against the sandbox's RFC 6749 authorization server. OAuth2 client credentials
-//! (`client_secret_basic`: the client authenticated by HTTP Basic, `grant_type` fixed by the
-//! spec, a form body), the token cached and used as a bearer token, the §5.2 error typed.
+//! (`client_secret_basic`: the client authenticated by HTTP Basic over its form-encoded id
+//! and secret, `grant_type` fixed by the spec, a form body), the token cached and used as a bearer token, the §5.2 error typed.
 
 use auth_sandbox::Sandbox;
 use auth_sdk::{Error, Secret, model, provider};
@@ -11,7 +11,7 @@ use auth_sdk::{Error, Secret, model, provider};
     name = "Your OAuth2 API",
     base_url = "https://auth.example.com",
     error = OAuthError,
-    scheme(client = basic(client_id, client_secret)),
+    scheme(client = client_secret_basic(client_id, client_secret)),
     scheme(token = bearer(issued(get_token))),
 )]
 pub struct Client {

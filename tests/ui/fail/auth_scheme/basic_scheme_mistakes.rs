@@ -1,4 +1,5 @@
-// `basic(user, password)` takes two credentials that exist, and the password is a secret.
+// `basic(user, password)` and `client_secret_basic(id, secret)` take two credentials that
+// exist, and the password is a secret.
 pub mod one_argument {
     use auth_sdk::{Secret, model, provider};
 
@@ -54,6 +55,30 @@ pub mod public_password {
         /// Password, wrongly public.
         #[credential(public)]
         password: String,
+    }
+
+    /// Errors.
+    #[model]
+    pub struct ErrorBody {
+        /// Message.
+        pub message: String,
+    }
+}
+
+pub mod client_secret_basic_three_arguments {
+    use auth_sdk::{Secret, model, provider};
+
+    /// A provider.
+    #[provider(name = "D", base_url = "https://d.example.com", error = ErrorBody, scheme(client = client_secret_basic(id, secret, scope)))]
+    pub struct Client {
+        /// Client id.
+        #[credential(public)]
+        id: String,
+        /// Client secret.
+        secret: Secret,
+        /// Scope.
+        #[credential(public)]
+        scope: String,
     }
 
     /// Errors.
