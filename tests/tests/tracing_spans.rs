@@ -82,6 +82,7 @@ async fn calls_and_attempts_carry_the_http_client_fields_and_no_secret() {
         &format!("server.port={port}"),
         "http.response.status_code=200",
         "http.request.resend_count=0",
+        "auth.scheme=\"session_or_key\"",
     ] {
         assert!(call.contains(field), "{field} missing from {call}");
     }

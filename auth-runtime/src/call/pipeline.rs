@@ -25,6 +25,8 @@ pub(crate) struct Label {
     pub(crate) endpoint: &'static str,
     pub(crate) method: http::Method,
     pub(crate) path: &'static str,
+    /// The auth scheme the endpoint declares (`None`: no auth).
+    pub(crate) scheme: Option<&'static str>,
 }
 
 /// The loop's own result: `Ok` when the [`CallOps`] kept the outcome.
@@ -60,6 +62,7 @@ pub(crate) fn drive<'f, 'a: 'f>(
         "url.template" = label.path,
         "server.address" = shared.base.host(),
         "server.port" = shared.base.port(),
+        "auth.scheme" = label.scheme.unwrap_or("none"),
         "http.response.status_code" = tracing::field::Empty,
         "http.request.resend_count" = tracing::field::Empty,
         "error.type" = tracing::field::Empty,

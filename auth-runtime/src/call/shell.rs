@@ -156,6 +156,10 @@ impl<P: ProviderClient> ClientCore<P> {
             endpoint: meta.name,
             method: meta.method,
             path: meta.path,
+            scheme: request
+                .auth()
+                .and_then(|id| P::SCHEMES.get(usize::from(id.0)))
+                .map(|s| s.name),
         };
         let mut shell = Shell {
             core: self,
