@@ -8,33 +8,25 @@
 //! `cargo bench -p auth-tests --bench fleet_burst`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 
+#[path = "../tests/common/fleet_worker.rs"]
+mod fleet_worker;
 #[path = "../tests/common/redis_server.rs"]
 #[allow(dead_code)]
 mod redis_server;
 
-const WORKER: &str = env!("CARGO_BIN_EXE_fleet_worker");
 const ROUNDS: usize = 7;
 
 fn worker(sb: &Sandbox, redis: &str, key: &str, store: bool) -> Child {
-    let creds = &sb.credentials().loccus;
-    let mut cmd = Command::new(WORKER);
+    let mut cmd = fleet_worker::fleet_worker(sb, redis, key, 250, 20_000);
     if !store {
         cmd.env("FLEET_NO_STORE", "1");
     }
-    cmd.env("FLEET_BASE_URL", sb.base_urls().loccus)
-        .env("FLEET_HANDLE", &creds.handle)
-        .env("FLEET_PASSWORD", &creds.password)
-        .env("FLEET_CALLS", "250")
-        .env("FLEET_EXCHANGE_TIMEOUT_MS", "20000")
-        .env("AUTH_SDK_REDIS_URL", redis)
-        .env("AUTH_SDK_STORE_KEY", key)
-        .env("AUTH_SDK_STORE_TIMEOUT_MS", "2000")
-        .stdout(Stdio::null())
+    cmd.stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap()

@@ -3,33 +3,20 @@
 //! against the sandbox, which counts the sessions it issues: one exchange for the whole
 //! fleet; Redis killed in the middle of a burst; a lock holder killed mid-exchange.
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 
 mod common;
-use common::{RedisServer, random_store_key};
+use common::{RedisServer, fleet_worker, random_store_key};
 
-const WORKER: &str = env!("CARGO_BIN_EXE_fleet_worker");
 /// Every process's wait is bounded by this (the tests' loops are bounded in time).
 const PROCESS_LIMIT: Duration = Duration::from_secs(120);
 
-/// A worker making `calls` concurrent calls with the fleet cache of `redis` and `key`.
+/// A worker making `calls` concurrent calls, its output captured.
 fn worker(sb: &Sandbox, redis: &RedisServer, key: &str, calls: usize, exchange_ms: u64) -> Child {
-    let creds = &sb.credentials().loccus;
-    Command::new(WORKER)
-        .env("FLEET_BASE_URL", sb.base_urls().loccus)
-        .env("FLEET_HANDLE", &creds.handle)
-        .env("FLEET_PASSWORD", &creds.password)
-        .env("FLEET_CALLS", calls.to_string())
-        .env("FLEET_EXCHANGE_TIMEOUT_MS", exchange_ms.to_string())
-        .env("AUTH_SDK_REDIS_URL", redis.url())
-        .env("AUTH_SDK_STORE_KEY", key)
-        // Eight processes start at once on CI's two cores: a store call can wait for a
-        // core longer than the 50 ms default, which would (correctly) fall back and make
-        // the count of exchanges about the scheduler instead of the lock.
-        .env("AUTH_SDK_STORE_TIMEOUT_MS", "2000")
+    fleet_worker(sb, &redis.url(), key, calls, exchange_ms)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

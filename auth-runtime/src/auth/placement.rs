@@ -71,3 +71,9 @@ pub(crate) fn place_once(
     }
     Ok(())
 }
+
+/// One half of an OAuth2 `client_secret_basic` pair, form-encoded before Base64 (RFC 6749
+/// §2.3.1); zeroized when dropped.
+pub(crate) fn form_encoded(half: &str) -> zeroize::Zeroizing<String> {
+    zeroize::Zeroizing::new(url::form_urlencoded::byte_serialize(half.as_bytes()).collect())
+}

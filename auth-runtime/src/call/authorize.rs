@@ -9,7 +9,7 @@ use std::sync::Arc;
 use http::HeaderMap;
 
 use crate::auth::cache::{CachedToken, TokenCache};
-use crate::auth::placement::{place, place_once};
+use crate::auth::placement::{form_encoded as form_encoded_half, place, place_once};
 use crate::call::auth_failure::AuthFailure;
 use crate::call::client::{ClientCore, ProviderClient, Shared};
 use crate::config::clock::Clock;
@@ -333,7 +333,7 @@ fn nested_any() -> AuthFailure {
 /// `Basic base64(user:password)`, zeroized when dropped. RFC 7617 forbids a `:` in the user
 /// id (the password may hold one); `client_secret_basic` form-encodes both halves first
 /// (RFC 6749 §2.3.1), which escapes a `:`.
-pub(crate) fn basic_value(
+fn basic_value(
     user: &str,
     password: &str,
     form_encoded: bool,
@@ -341,12 +341,7 @@ pub(crate) fn basic_value(
 ) -> Result<zeroize::Zeroizing<String>, InvalidInput> {
     use base64::Engine as _;
     if form_encoded {
-        let encode = |s: &str| {
-            zeroize::Zeroizing::new(
-                url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>(),
-            )
-        };
-        let (u, p) = (encode(user), encode(password));
+        let (u, p) = (form_encoded_half(user), form_encoded_half(password));
         return basic_value(&u, &p, false, user_field);
     }
     if user.contains(':') {

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::auth::cache::TokenCache;
+use crate::auth::placement::form_encoded as form_encoded_half;
 use crate::call::fleet::{Caches, Fleet};
 use crate::call::interceptor::Interceptors;
 use crate::config::Config;
@@ -96,12 +97,7 @@ impl<P: Provider> ClientCore<P> {
                 && let (Some(u), Some(p)) = (get_user(&credentials), get_password(&credentials))
             {
                 if *form_encoded {
-                    let enc = |s: &str| {
-                        zeroize::Zeroizing::new(
-                            url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>(),
-                        )
-                    };
-                    scrubber.add_pair(&enc(u), &enc(p.expose_secret()));
+                    scrubber.add_pair(&form_encoded_half(u), &form_encoded_half(p.expose_secret()));
                 } else {
                     scrubber.add_pair(u, p.expose_secret());
                 }

@@ -4,7 +4,9 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 /// Warnings of one kind are logged at most this often; the ones in between are counted.
 const WARN_EVERY: Duration = Duration::from_secs(10);
